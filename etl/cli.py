@@ -1,0 +1,147 @@
+"""python -m etl — a thin layer over the library. Exit 0 ok, 1 input rejected, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from etl import load, pipeline
+from etl.db import Database, DatabaseBusy, default_db_path
+from etl.sources import KIND_NAMES, KINDS
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _user(args) -> str:
+    return args.user or os.environ.get("VANGUARD_USER") or getpass.getuser()
+
+
+def cmd_init(args) -> int:
+    version = Database(args.db).init()
+    print(f"数据库已就绪：{args.db}（结构版本 {version}）")
+    return EXIT_OK
+
+
+def _print_result(name: str, kind: str, result: load.LoadResult) -> None:
+    if result.repeat_of:
+        print(f"= {name}：与装载 #{result.repeat_of} 的文件完全相同，未作任何更改。")
+        return
+    verb = "预览（未写入）" if result.dry_run else f"已装载为 #{result.load_id}"
+    print(f"✔ {name}：{KIND_NAMES[kind]}，{verb}：装载 {result.rows_loaded} 行，替换旧数据 {result.rows_replaced} 行。")
+    if result.left_members:
+        print(f"  名册中没有、标记为离开的党员（{len(result.left_members)} 人）：{'、'.join(result.left_members)}")
+    if result.unmarked is not None and not result.unmarked.empty:
+        print("  应到但没有考勤标记的党员（计为缺席·未签到）：")
+        for r in result.unmarked.itertuples(index=False):
+            print(f"    {r[0]} {r[1]}：{r[2]} 人（{r[3]}）")
+
+
+def cmd_load(args) -> int:
+    db = Database(args.db)
+    db.init()
+    parsed = []
+    for path in args.files:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            print(f"✘ 无法读取文件 {path}：{exc.strerror}", file=sys.stderr)
+            return EXIT_REJECTED
+        parsed.append(pipeline.read_file(data, Path(path).name, kind=args.kind, year=args.year))
+    # A roster goes first, so the other files of the same command can match its members.
+    parsed.sort(key=lambda p: p.kind != "roster")
+    status = EXIT_OK
+    for item in parsed:
+        prepared = pipeline.validate(db, args.branch, item)
+        for note in item.report.notes:
+            print(f"  · {note}")
+        if not prepared.ok:
+            print(prepared.report.text(), file=sys.stderr)
+            status = EXIT_REJECTED
+            continue
+        result = pipeline.commit(db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run)
+        _print_result(item.file_name, item.kind, result)
+    return status
+
+
+def cmd_loads(args) -> int:
+    frame = load.list_loads(Database(args.db), args.branch)
+    if frame.empty:
+        print("还没有任何装载记录。")
+        return EXIT_OK
+    for r in frame.itertuples():
+        state = f"已撤销（{r.undone_at:%Y-%m-%d %H:%M}，{r.undone_by}）" if r.undone_at is not None and str(r.undone_at) != "NaT" else "有效"
+        print(f"#{r.load_id:<4} {r.loaded_at:%Y-%m-%d %H:%M}  {r.branch}  {KIND_NAMES.get(r.kind, r.kind)}  {r.file_name}  "
+              f"读 {r.rows_read} / 装 {r.rows_loaded} / 替换 {r.rows_replaced}  {r.loaded_by}  {state}  sha256:{r.sha256[:12]}")
+    return EXIT_OK
+
+
+def cmd_undo(args) -> int:
+    done = load.undo_load(Database(args.db), args.load_id, _user(args))
+    print(f"已撤销装载 #{done['load_id']}（{done['branch']}，{KIND_NAMES[done['kind']]}，{done['file_name']}）。")
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from etl import demo
+    summary = demo.build(Database(args.db), scale=args.scale, files_dir=args.files)
+    print(summary)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description="先锋指数看板：数据装载与计分命令行工具")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, func, help_text):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    def db_arg(p):
+        p.add_argument("--db", type=Path, default=default_db_path(), help="DuckDB 数据库文件（默认 data/vanguard.duckdb，或环境变量 VANGUARD_DB）")
+
+    p = command("init", cmd_init, "创建数据库，或把已有数据库升级到最新结构")
+    db_arg(p)
+
+    p = command("load", cmd_load, "装载表格文件（每个文件一个事务：要么全部装载，要么一行不装）")
+    db_arg(p)
+    p.add_argument("--branch", required=True, help="党支部名称")
+    p.add_argument("--kind", choices=("auto", *KINDS), default="auto", help="数据类型（默认按表头自动识别）")
+    p.add_argument("--year", type=int, help="没有写年份的日期（如“3月15日”）所属的年份")
+    p.add_argument("--user", help="装载人（默认当前系统用户）")
+    p.add_argument("--partial", action="store_true", help="名册只新增和更新，不把缺少的党员标记为离开")
+    p.add_argument("--dry-run", action="store_true", help="只检查并预览结果，不写入数据库")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".xlsx / .xls / .ods / .csv 文件")
+
+    p = command("loads", cmd_loads, "列出装载历史")
+    db_arg(p)
+    p.add_argument("--branch", help="只看这个党支部")
+
+    p = command("undo", cmd_undo, "撤销一次装载（被它替换的旧数据重新生效）")
+    db_arg(p)
+    p.add_argument("--user", help="撤销人（默认当前系统用户）")
+    p.add_argument("load_id", type=int, metavar="LOAD_ID", help="装载编号（见 loads 命令）")
+
+    p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
+    db_arg(p)
+    p.add_argument("--scale", choices=("branch",), default="branch", help="演示规模：branch = 一个支部一整年")
+    p.add_argument("--files", type=Path, help="演示表格写到哪个目录（默认数据库旁的 demo-files/）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except DatabaseBusy as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except load.LoadRefused as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    except FileNotFoundError as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return EXIT_REJECTED

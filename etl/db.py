@@ -1,0 +1,142 @@
+"""Opening the DuckDB file, migrating its schema, and the one-writer rule.
+
+DuckDB lets exactly one process open a database file read-write, and while any process holds the
+file (even read-only) no other process can open it at all. Within one process, connections to the
+same path share one database instance, but two connections deleting or updating the same rows
+conflict. So the rule, for the dashboard and the command line alike:
+
+* **Short-lived connections.** A process opens the file only for one unit of work (a page render,
+  one load, one CLI command) and closes it straight after, so other processes get their turn.
+* **Bounded retry between processes.** Opening retries for ``VANGUARD_LOCK_WAIT`` seconds (default
+  30) while another process holds the file, then raises :class:`DatabaseBusy` with a Chinese message
+  naming the holder's PID: the CLI prints it and exits 1; the app shows it.
+* **One writer inside a process.** Every write goes through :meth:`Database.write`, which takes a
+  process-wide lock for that file and runs one transaction: all of it commits, or none of it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+
+DEFAULT_DB = Path("data/vanguard.duckdb")
+_LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.I)
+_PID = re.compile(r"PID (\d+)")
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process holds the database file for longer than we are willing to wait."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("VANGUARD_DB") or DEFAULT_DB)
+
+
+def migrations() -> list[tuple[int, str]]:
+    """(version, sql) of every migration shipped in etl/sql, in order."""
+    found = []
+    for entry in resources.files("etl.sql").iterdir():
+        m = re.match(r"(\d+)_.*\.sql$", entry.name)
+        if m:
+            found.append((int(m.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _write_lock(path: str) -> threading.Lock:
+    with _write_locks_guard:
+        return _write_locks.setdefault(path, threading.Lock())
+
+
+class Database:
+    def __init__(self, path: str | os.PathLike | None = None, wait_seconds: float | None = None):
+        self.path = Path(path) if path is not None else default_db_path()
+        if wait_seconds is None:
+            wait_seconds = float(os.environ.get("VANGUARD_LOCK_WAIT", "30"))
+        self.wait_seconds = wait_seconds
+
+    # -- opening ---------------------------------------------------------------------------------
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.wait_seconds
+        while True:
+            try:
+                return duckdb.connect(str(self.path))
+            except duckdb.IOException as exc:
+                if not _LOCK_ERROR.search(str(exc)):
+                    raise
+                if time.monotonic() >= deadline:
+                    pid = _PID.search(str(exc))
+                    holder = f"进程 PID {pid.group(1)}" if pid else "另一个进程"
+                    raise DatabaseBusy(
+                        f"数据库 {self.path} 正被{holder}（通常是正在运行的看板）占用，"
+                        f"等待 {self.wait_seconds:g} 秒后仍未释放。"
+                        "请在看板的“数据上传”页上传文件，或关闭看板后重试。"
+                    ) from None
+                time.sleep(0.2)
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for reading, closed when the block ends. The schema must exist."""
+        if not self.path.exists():
+            raise FileNotFoundError(f"数据库文件不存在：{self.path}。请先运行 python -m etl init --db {self.path}")
+        con = self._open()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction under this process's write lock: it all commits, or nothing changes."""
+        with _write_lock(str(self.path.resolve())):
+            con = self._open()
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            finally:
+                con.close()
+
+    # -- schema ----------------------------------------------------------------------------------
+    def init(self) -> int:
+        """Create the database or bring its schema up to date. Returns the schema version."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _write_lock(str(self.path.resolve())):
+            con = self._open()
+            try:
+                con.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version ("
+                    " version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+                )
+                current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+                for version, sql in migrations():
+                    if version <= current:
+                        continue
+                    con.execute("BEGIN TRANSACTION")
+                    try:
+                        con.execute(sql)
+                        con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
+                        con.execute("COMMIT")
+                    except BaseException:
+                        con.execute("ROLLBACK")
+                        raise
+                    current = version
+                return current
+            finally:
+                con.close()
+
+    def schema_version(self) -> int:
+        with self.connect() as con:
+            return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]

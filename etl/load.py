@@ -1,0 +1,200 @@
+"""The load stage, the only code that writes facts: one transaction per file.
+
+Rows are never overwritten. A load inserts its rows with its load id; the live_* views pick, per
+natural key, the rows of the latest load not undone. So a newer file replaces the older rows of the
+keys it has (we count them), and undoing it brings them back.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from etl.db import Database
+
+# table → (natural key columns, columns inserted from the prepared frame)
+FACT_TABLES = {
+    "attendance": (["branch_id", "date", "activity_type", "member_id"],
+                   ["date", "activity_type", "member_id", "status", "title", "note", "src_sheet", "src_row", "src_col"]),
+    "meetings": (["branch_id", "date", "activity_type"], ["date", "activity_type", "title", "details", "src_sheet", "src_row"]),
+    "study_daily": (["member_id", "date"], ["member_id", "date", "points", "src_sheet", "src_row"]),
+    "study_totals": (["member_id", "as_of"], ["member_id", "as_of", "total", "total_kind", "src_sheet", "src_row"]),
+    "assessments": (["member_id", "item", "date", "year"],
+                    ["member_id", "item", "date", "year", "grade", "points", "level", "note", "src_sheet", "src_row"]),
+}
+ROSTER_COLUMNS = ["member_id", "name", "member_code", "party_group", "category", "gender", "birth", "joined", "position",
+                  "campus", "is_committee", "transferred_in", "transferred_out", "src_sheet", "src_row"]
+DATE_COLUMNS = {"date", "as_of", "birth", "joined", "transferred_in", "transferred_out"}
+
+
+class LoadRefused(ValueError):
+    """A load or undo that the rules forbid; the message says why, in Chinese."""
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a preview back."""
+
+
+@dataclass
+class LoadResult:
+    load_id: int | None
+    rows_loaded: int = 0
+    rows_replaced: int = 0
+    repeat_of: int | None = None
+    left_members: list[str] = field(default_factory=list)
+    unmarked: pd.DataFrame | None = None     # per activity: expected members with no mark
+    dry_run: bool = False
+
+
+def branch_id(con: duckdb.DuckDBPyConnection, name: str, create: bool = False) -> int | None:
+    row = con.execute("SELECT branch_id FROM branches WHERE name = ?", [name]).fetchone()
+    if row or not create:
+        return row[0] if row else None
+    return con.execute("INSERT INTO branches (name) VALUES (?) RETURNING branch_id", [name]).fetchone()[0]
+
+
+def _stage(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    staged = df[columns].copy()
+    for col in DATE_COLUMNS & set(columns):
+        staged[col] = pd.to_datetime(staged[col].astype(object), errors="raise").dt.date
+    return staged
+
+
+def _key_join(keys: list[str], left: str, right: str) -> str:
+    return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in keys)
+
+
+def _insert_facts(con, table: str, frame: pd.DataFrame, load_id: int, bid: int) -> tuple[int, int]:
+    """(rows inserted, live rows of other loads they replace)."""
+    if frame is None or frame.empty:
+        return 0, 0
+    keys, columns = FACT_TABLES[table]
+    staged = _stage(frame, columns)
+    con.register("staged", staged)
+    try:
+        replaced = con.execute(
+            f"SELECT count(*) FROM live_{table} AS l WHERE l.branch_id = ? AND EXISTS ("
+            f" SELECT 1 FROM (SELECT *, ? AS branch_id FROM staged) AS s WHERE {_key_join(keys, 'l', 's')})",
+            [bid, bid]).fetchone()[0]
+        con.execute(f"INSERT INTO {table} (load_id, branch_id, {', '.join(columns)}) "
+                    f"SELECT ?, ?, {', '.join(columns)} FROM staged", [load_id, bid])
+    finally:
+        con.unregister("staged")
+    return len(staged), replaced
+
+
+def _load_roster(con, frame: pd.DataFrame, load_id: int, bid: int, partial: bool) -> tuple[int, int, list[str]]:
+    frame = frame.copy()
+    new = frame["member_id"].isna()
+    if new.any():
+        ids = [r[0] for r in con.execute("SELECT nextval('member_id_seq') FROM range(?)", [int(new.sum())]).fetchall()]
+        frame.loc[new, "member_id"] = ids
+        con.executemany("INSERT INTO members (member_id, branch_id, first_load_id) VALUES (?, ?, ?)",
+                        [[i, bid, load_id] for i in ids])
+    frame["member_id"] = frame["member_id"].astype("int64")
+    staged = _stage(frame, ROSTER_COLUMNS)
+    con.register("staged", staged)
+    try:
+        replaced = con.execute("SELECT count(*) FROM live_member_versions WHERE member_id IN (SELECT member_id FROM staged)").fetchone()[0]
+        con.execute(f"INSERT INTO member_versions (load_id, branch_id, status, {', '.join(ROSTER_COLUMNS)}) "
+                    f"SELECT ?, ?, '在册', {', '.join(ROSTER_COLUMNS)} FROM staged", [load_id, bid])
+        left = []
+        if not partial:
+            left = [r[0] for r in con.execute(
+                "INSERT INTO member_versions SELECT * REPLACE (? AS load_id, '离开' AS status, current_date AS left_on)"
+                " FROM live_member_versions WHERE branch_id = ? AND status = '在册' AND load_id <> ?"
+                " AND member_id NOT IN (SELECT member_id FROM staged) RETURNING name", [load_id, bid, load_id]).fetchall()]
+    finally:
+        con.unregister("staged")
+    return len(staged), replaced, left
+
+
+def unmarked_by_activity(con, load_id: int, bid: int) -> pd.DataFrame:
+    """Per activity this load touched: expected members with no mark (they count as 缺席)."""
+    return con.execute("""
+        SELECT strftime(e.date, '%Y-%m-%d') AS 日期, e.activity_type AS 活动类型, count(*) AS 未签到人数,
+               string_agg(m.name, '、' ORDER BY m.name) AS 未签到党员
+        FROM expected_attendance e JOIN live_member_versions m USING (member_id)
+        WHERE e.branch_id = ? AND e.mark IS NULL
+          AND (e.date, e.activity_type) IN (SELECT (date, activity_type) FROM attendance WHERE load_id = ?)
+        GROUP BY ALL ORDER BY 1, 2""", [bid, load_id]).df()
+
+
+def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: str, sheets: list[str],
+               rows_read: int, frames: dict[str, pd.DataFrame], user: str, partial: bool = False,
+               dry_run: bool = False) -> LoadResult:
+    """Write one prepared file in one transaction (or, with dry_run, compute what it would do)."""
+    result = LoadResult(None, dry_run=dry_run)
+    try:
+        with db.write() as con:
+            bid = branch_id(con, branch, create=True)
+            repeat = con.execute("SELECT load_id FROM live_loads WHERE branch_id = ? AND kind = ? AND sha256 = ?"
+                                 " ORDER BY load_id DESC LIMIT 1", [bid, kind, sha256]).fetchone()
+            if repeat:
+                result.repeat_of = repeat[0]
+                raise _DryRun  # nothing to write; leave the database exactly as it was
+            load_id = con.execute(
+                "INSERT INTO loads (branch_id, kind, file_name, sha256, sheets, rows_read, rows_loaded, is_partial,"
+                " loaded_by, loaded_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING load_id",
+                [bid, kind, file_name, sha256, "、".join(sheets), rows_read, partial, user, dt.datetime.now()]).fetchone()[0]
+            result.load_id = load_id
+            if kind == "roster":
+                result.rows_loaded, result.rows_replaced, result.left_members = _load_roster(con, frames["roster"], load_id, bid, partial)
+            else:
+                for table, frame in frames.items():
+                    loaded, replaced = _insert_facts(con, table, frame, load_id, bid)
+                    if table != "meetings":
+                        result.rows_loaded += loaded
+                        result.rows_replaced += replaced
+            if kind == "attendance":
+                result.unmarked = unmarked_by_activity(con, load_id, bid)
+            con.execute("UPDATE loads SET rows_loaded = ?, rows_replaced = ? WHERE load_id = ?",
+                        [result.rows_loaded, result.rows_replaced, load_id])
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return result
+
+
+def roster_dependents(con, load_id: int) -> list[tuple]:
+    """Live loads with rows about members who exist only through this roster load."""
+    return con.execute("""
+        WITH only_here AS (
+            SELECT v.member_id FROM member_versions v JOIN live_loads USING (load_id)
+            GROUP BY v.member_id HAVING bool_and(v.load_id = $1)),
+        facts AS (
+            SELECT load_id, member_id FROM attendance UNION ALL SELECT load_id, member_id FROM study_daily
+            UNION ALL SELECT load_id, member_id FROM study_totals UNION ALL SELECT load_id, member_id FROM assessments)
+        SELECT DISTINCT l.load_id, l.file_name FROM facts f JOIN live_loads l USING (load_id)
+        WHERE f.member_id IN (SELECT member_id FROM only_here) AND l.load_id <> $1 ORDER BY 1""", [load_id]).fetchall()
+
+
+def undo_load(db: Database, load_id: int, user: str) -> dict:
+    """Mark a load undone: its rows stop being live and what it replaced is live again."""
+    with db.write() as con:
+        row = con.execute("SELECT l.kind, l.file_name, l.undone_at, b.name FROM loads l JOIN branches b USING (branch_id)"
+                          " WHERE load_id = ?", [load_id]).fetchone()
+        if row is None:
+            raise LoadRefused(f"没有编号为 {load_id} 的装载记录")
+        kind, file_name, undone_at, branch = row
+        if undone_at is not None:
+            raise LoadRefused(f"装载 #{load_id}（{file_name}）已于 {undone_at:%Y-%m-%d %H:%M} 撤销")
+        if kind == "roster":
+            dependents = roster_dependents(con, load_id)
+            if dependents:
+                names = "、".join(f"#{i}（{f}）" for i, f in dependents)
+                raise LoadRefused(f"不能撤销名册装载 #{load_id}：以下装载用到了只在这份名册中的党员：{names}。请先撤销它们。")
+        con.execute("UPDATE loads SET undone_at = ?, undone_by = ? WHERE load_id = ?", [dt.datetime.now(), user, load_id])
+    return {"load_id": load_id, "kind": kind, "file_name": file_name, "branch": branch}
+
+
+def list_loads(db: Database, branch: str | None = None) -> pd.DataFrame:
+    with db.connect() as con:
+        return con.execute("""
+            SELECT l.load_id, b.name AS branch, l.kind, l.file_name, l.sheets, l.rows_read, l.rows_loaded,
+                   l.rows_replaced, l.is_partial, l.loaded_by, l.loaded_at, l.undone_at, l.undone_by, l.sha256
+            FROM loads l JOIN branches b USING (branch_id)
+            WHERE ? IS NULL OR b.name = ? ORDER BY l.load_id""", [branch, branch]).df()

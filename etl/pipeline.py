@@ -1,0 +1,88 @@
+"""read → validate → load, for one file at a time. The CLI and the dashboard both call this.
+
+``read_file`` (etl.sources) touches no database. ``validate`` reads the branch's roster (a short
+read-only look) and returns clean frames plus a report. Only ``commit`` writes, in one transaction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from etl import load
+from etl.db import Database
+from etl.members import ROSTER_COLUMNS, MemberMatcher, empty_roster
+from etl.scoring.rules import Rules, load_rules
+from etl.sources import ParsedFile, assessment, attendance, read_file, roster, study
+from etl.validate import Report
+
+__all__ = ["Prepared", "read_file", "validate", "commit", "current_roster"]
+
+
+@dataclass
+class Prepared:
+    branch: str
+    parsed: ParsedFile
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def report(self) -> Report:
+        return self.parsed.report
+
+    @property
+    def kind(self) -> str | None:
+        return self.parsed.kind
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok and self.kind is not None
+
+    @property
+    def rows_clean(self) -> int:
+        return sum(len(f) for name, f in self.frames.items() if name != "meetings")
+
+
+def current_roster(db: Database, branch: str) -> pd.DataFrame:
+    """Every member the branch has ever had (their live version), for matching names."""
+    if not db.path.exists():
+        return empty_roster()
+    with db.connect() as con:
+        return con.execute(
+            f"SELECT {', '.join('m.' + c for c in ROSTER_COLUMNS)} FROM live_member_versions m"
+            " JOIN branches b USING (branch_id) WHERE b.name = ? ORDER BY m.member_id", [branch]).df()
+
+
+def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None = None) -> Prepared:
+    prepared = Prepared(branch, parsed)
+    if parsed.kind is None or not parsed.sheets:
+        return prepared
+    matcher = MemberMatcher(current_roster(db, branch))
+    report, kind = parsed.report, parsed.kind
+    if kind == "roster":
+        frames = [roster.validate(s.records, s.context, report, matcher) for s in parsed.sheets]
+        prepared.frames["roster"] = pd.concat(frames, ignore_index=True)
+    elif kind == "attendance":
+        pairs = [attendance.validate(s.records, s.context, report, matcher) for s in parsed.sheets]
+        rows, meetings = attendance.finish([p[0] for p in pairs], [p[1] for p in pairs], report)
+        prepared.frames.update(attendance=rows, meetings=meetings)
+    elif kind == "study":
+        pairs = [study.validate(s.records, s.context, report, matcher) for s in parsed.sheets]
+        daily, totals = study.finish([p[0] for p in pairs], [p[1] for p in pairs], report)
+        prepared.frames.update(study_daily=daily, study_totals=totals)
+    elif kind == "assessment":
+        rules = rules or load_rules()
+        frames = [assessment.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
+        prepared.frames["assessments"] = pd.concat(frames, ignore_index=True)
+    if prepared.rows_clean == 0 and report.ok:
+        report.add(None, None, None, "", "文件中没有可装载的数据行", "请确认表头下方有数据，且不全是合计行或空行")
+    return prepared
+
+
+def commit(db: Database, prepared: Prepared, user: str, partial: bool = False, dry_run: bool = False) -> load.LoadResult:
+    if not prepared.ok:
+        raise load.LoadRefused(prepared.report.text())
+    parsed = prepared.parsed
+    return load.write_load(db, branch=prepared.branch, kind=parsed.kind, file_name=parsed.file_name,
+                           sha256=parsed.sha256, sheets=[s.context.name for s in parsed.sheets],
+                           rows_read=parsed.rows_read, frames=prepared.frames, user=user,
+                           partial=partial, dry_run=dry_run)

@@ -1,0 +1,90 @@
+"""The scoring rules: read from TOML with tomllib, checked key by key, hashed for the record."""
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_RULES = Path(__file__).resolve().parents[2] / "data" / "rules.toml"
+GRADES = ("优秀", "合格", "基本合格", "不合格")
+HONOUR = "表彰"
+APPRAISAL = "民主评议"
+LEVELS = ("校级", "区级", "市级", "省级", "国家级")
+PERIODS = ("month", "month_per_group", "quarter", "year")
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the key."""
+
+
+@dataclass(frozen=True)
+class Rules:
+    data: dict
+    sha256: str
+    source: str
+
+    def __getitem__(self, key):
+        return self.data[key]
+
+    @property
+    def known_items(self) -> set[str]:
+        return ({HONOUR, APPRAISAL, self.data["bonus"]["volunteer_item"]} | set(self.data["bonus"]["items"])
+                | set(self.data["deduction"]["items"]) | set(self.data["veto"]["items"]))
+
+    def canonical_item(self, item: str) -> str:
+        return self.data.get("items", {}).get("aliases", {}).get(item, item)
+
+
+def _number(data: dict, path: str, low: float = 0, high: float = 1e9):
+    node = data
+    for part in path.split("."):
+        if not isinstance(node, dict) or part not in node:
+            raise RulesError(f"规则文件缺少“{path}”")
+        node = node[part]
+    if isinstance(node, bool) or not isinstance(node, (int, float)) or not low <= node <= high:
+        raise RulesError(f"规则“{path}”应为 {low} 到 {high} 之间的数字，实为 {node!r}")
+    return node
+
+
+def check(data: dict) -> None:
+    for path in ("member.base_max", "member.bonus_cap", "member.discipline_max", "member.weights.attendance",
+                 "member.weights.study", "member.weights.appraisal", "study.daily_target", "bonus.volunteer_points",
+                 "bonus.volunteer_cap_per_period", "deduction.per_absence", "deduction.per_late",
+                 "veto.absent_months", "stars.needs_help_below", "branch.member_weight", "branch.compliance_weight",
+                 "branch.committee_min_members"):
+        _number(data, path)
+    for grade in GRADES:
+        _number(data, f"appraisal.{grade}")
+    for level in LEVELS:
+        _number(data, f"bonus.honour_levels.{level}")
+    for section in ("bonus.items", "deduction.items"):
+        for item in data[section.split(".")[0]].get("items", {}):
+            _number(data, f"{section}.{item}")
+    thresholds = data.get("stars", {}).get("thresholds")
+    if not (isinstance(thresholds, list) and len(thresholds) == 4 and thresholds == sorted(thresholds, reverse=True)):
+        raise RulesError("规则“stars.thresholds”应为从高到低的四个分数线，如 [90, 80, 70, 60]")
+    if not isinstance(data.get("veto", {}).get("items"), list):
+        raise RulesError("规则“veto.items”应为清零事项的列表")
+    if abs(data["branch"]["member_weight"] + data["branch"]["compliance_weight"] - 1) > 1e-9:
+        raise RulesError("规则“branch.member_weight”与“branch.compliance_weight”之和应为 1")
+    for name, req in data["branch"].get("requirements", {}).items():
+        if not isinstance(req, dict) or req.get("per") not in PERIODS:
+            raise RulesError(f"规则“branch.requirements.{name}.per”应为 {'/'.join(PERIODS)} 之一")
+        _number(data, f"branch.requirements.{name}.count", 0, 100)
+    months = data["branch"].get("exempt_months", [])
+    if not all(isinstance(m, int) and 1 <= m <= 12 for m in months):
+        raise RulesError("规则“branch.exempt_months”应为 1 到 12 之间的月份列表")
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    path = Path(path) if path else DEFAULT_RULES
+    try:
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise RulesError(f"找不到规则文件：{path}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RulesError(f"规则文件格式错误：{exc}") from None
+    check(data)
+    return Rules(data, hashlib.sha256(raw).hexdigest(), str(path))

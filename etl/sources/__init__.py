@@ -1,0 +1,151 @@
+"""The read stage: a file's bytes → its recognised tables as raw records. Never touches the database.
+
+Every sheet is considered. For each, we look for the header of every kind (and every attendance
+layout) among its first rows and keep the one that explains the most columns; a sheet with no
+recognisable header is skipped and the report says so. A file loads as one kind: detected from the
+headers, or the one the user chose.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from etl.sources import assessment, attendance_layouts as layouts, roster, study
+from etl.sources.context import SheetContext, resolve_year
+from etl.sources.table import HEADER_SCAN_ROWS, Table, data_rows, match_columns, sensitive_columns, title_text
+from etl.sources.workbook import Sheet, UnreadableFile, read_sheets
+from etl.validate import Report
+
+KINDS = ("roster", "attendance", "study", "assessment")
+KIND_NAMES = {"roster": "党员名册", "attendance": "考勤", "study": "学习强国积分", "assessment": "考评"}
+LAYOUT_NAMES = {"long": "长表", "wide": "签到汇总表（每列一次活动）", "signin": "单次活动签到表", "ledger": "会议台账", "table": "表格"}
+_KEYED = {  # kind, layout → (fields, requirement on the matched field names)
+    ("roster", "table"): (roster.FIELDS, lambda f: set(roster.REQUIRED) <= f),
+    ("attendance", "long"): (layouts.LONG_FIELDS, lambda f: {"date", "activity_type", "name", "status"} <= f),
+    ("attendance", "ledger"): (layouts.LEDGER_FIELDS, lambda f: {"date", "types", "participants"} <= f),
+    ("study", "table"): (study.FIELDS, study.requirement_met),
+    ("assessment", "table"): (assessment.FIELDS, assessment.requirement_met),
+}
+REQUIRED_TEXT = {
+    "roster": "姓名、党小组、党员类别",
+    "attendance": "日期、活动类型、姓名、状态（长表）；或 姓名 + 每列一次活动（如“3月15日 主题党日”）；或 会议日期、会议类型、参会人员名单（会议台账）；或 姓名、签到（签到表，表名写明日期和活动）",
+    "study": "姓名、日期、当日积分；或 姓名、统计日期、总积分/年度积分",
+    "assessment": "姓名、项目、日期或年度",
+}
+
+
+@dataclass
+class ParsedSheet:
+    context: SheetContext
+    records: pd.DataFrame
+
+
+@dataclass
+class ParsedFile:
+    file_name: str
+    sha256: str
+    kind: str | None
+    sheets: list[ParsedSheet]
+    report: Report
+    dropped_columns: list[str] = field(default_factory=list)
+
+    @property
+    def rows_read(self) -> int:
+        return sum(len(s.records) for s in self.sheets)
+
+
+def _keyed_tables(sheet: Sheet, kinds) -> list[Table]:
+    found = []
+    for (kind, layout), (fields, satisfied) in _KEYED.items():
+        if kind not in kinds:
+            continue
+        best = None
+        for r in range(min(HEADER_SCAN_ROWS, sheet.height)):
+            columns = match_columns(sheet.grid[r], fields)
+            if satisfied(set(columns.values())) and (best is None or len(columns) > len(best.columns)):
+                best = Table(kind, layout, r, r, columns, {i: str(sheet.grid[r][i]).strip() for i in columns})
+        if best:
+            found.append(best)
+    return found
+
+
+def detect(sheet: Sheet, kinds, file_name: str) -> Table | None:
+    """The table in a sheet that explains the most columns, among the allowed kinds."""
+    candidates = _keyed_tables(sheet, kinds)
+    if "attendance" in kinds and not any(t.kind == "attendance" for t in candidates):
+        wide = layouts.find_wide(sheet, HEADER_SCAN_ROWS)
+        if wide:
+            candidates.append(wide)
+        else:
+            for r in range(min(HEADER_SCAN_ROWS, sheet.height)):
+                title = " ".join([sheet.name, title_text(sheet, r)])
+                signin = layouts.find_signin(sheet, HEADER_SCAN_ROWS, title)
+                if signin:
+                    candidates.append(signin)
+                    break
+            else:
+                signin = layouts.find_signin(sheet, HEADER_SCAN_ROWS, f"{sheet.name} {file_name}")
+                if signin:
+                    candidates.append(signin)
+    if not candidates:
+        return None
+    score = lambda t: len(t.columns) + len(t.extra.get("activities", ()))  # noqa: E731
+    return max(candidates, key=score)
+
+
+def _records(sheet: Sheet, table: Table) -> pd.DataFrame:
+    if table.kind == "attendance":
+        return layouts.EXTRACTORS[table.layout](sheet, table)
+    return data_rows(sheet, table)
+
+
+def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None = None) -> ParsedFile:
+    """Read every sheet of a file into raw records of one kind, with a report of what was skipped."""
+    report = Report(file_name)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        sheets = read_sheets(data, file_name)
+    except UnreadableFile as exc:
+        report.add(None, None, None, "", str(exc), "请确认文件能在 Excel/WPS 中打开，另存为 .xlsx 后重新上传")
+        return ParsedFile(file_name, digest, None, [], report)
+    kinds = KINDS if kind == "auto" else (kind,)
+    found: list[tuple[Sheet, Table]] = []
+    for sheet in sheets:
+        table = detect(sheet, kinds, file_name)
+        if table is None:
+            if any(any(str(c).strip() for c in row) for row in sheet.grid):
+                report.notes.append(f"工作表“{sheet.name}”没有可识别的表头，已跳过")
+            continue
+        found.append((sheet, table))
+    if not found:
+        wanted = REQUIRED_TEXT[kind] if kind != "auto" else "；".join(f"{KIND_NAMES[k]}：{v}" for k, v in REQUIRED_TEXT.items())
+        reason = "文件中没有数据" if not any(s.grid for s in sheets) else "没有找到可识别的表头（缺少必需的列）"
+        report.add(None, None, None, "", reason, f"必需的列：{wanted}")
+        return ParsedFile(file_name, digest, None, [], report)
+
+    rows_by_kind: dict[str, int] = {}
+    parsed, dropped = [], []
+    for sheet, table in found:
+        records = _records(sheet, table)
+        rows_by_kind[table.kind] = rows_by_kind.get(table.kind, 0) + len(records)
+        parsed.append((sheet, table, records))
+    chosen = max(rows_by_kind, key=rows_by_kind.get)
+    result = []
+    for sheet, table, records in parsed:
+        if table.kind != chosen:
+            report.notes.append(f"工作表“{sheet.name}”看起来是{KIND_NAMES[table.kind]}，与本文件的{KIND_NAMES[chosen]}不同，已跳过（请分开上传）")
+            continue
+        for header in sensitive_columns(sheet.grid[table.header_last]).values():
+            if header not in dropped:
+                dropped.append(header)
+        title = " ".join([sheet.name, title_text(sheet, table.header_first)])
+        sheet_year, problem = resolve_year(year, title, file_name)
+        context = SheetContext(file_name, sheet.name, table, title, sheet_year, problem)
+        report.notes.append(f"工作表“{sheet.name}”：{KIND_NAMES[chosen]}（{LAYOUT_NAMES[table.layout]}），"
+                            f"表头在第 {table.header_first + 1} 行，读到 {len(records)} 条记录")
+        result.append(ParsedSheet(context, records))
+    if dropped:
+        report.notes.append(f"以下列含身份证号或电话等个人信息，读取时已丢弃、不会保存：{'、'.join(dropped)}")
+    return ParsedFile(file_name, digest, chosen, result, report, dropped)

@@ -1,0 +1,191 @@
+"""The four shapes attendance arrives in, each cut into the same records:
+``date_raw, type_raw, name, party_group, member_code, mark_raw, title, note, details, src_row, src_col``.
+
+* long — one row per member × activity (日期, 活动类型, 姓名, 状态);
+* wide — a sign-in sheet, one column per activity whose header holds a date and a type, or a two-row
+  header with dates above and types below (either row merged);
+* signin — one activity's 签到表: 姓名 and a 签到/签名 column; date and type from the sheet's name or title;
+* ledger — 会议台账, one row per meeting with its participants in one cell: ``张三、李四(请假)[事假]``.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+
+from etl.normalize import activity_types_in, compact, header_key, text
+from etl.sources.table import Table, data_rows, is_total_row, match_columns
+from etl.sources.workbook import Sheet, column_letter
+
+RECORD_COLUMNS = ["date_raw", "type_raw", "name", "party_group", "member_code", "mark_raw", "title", "note",
+                  "details", "src_row", "src_col"]
+NAME = ("姓名", "党员姓名", "名字")
+LONG_FIELDS = {
+    "date": ("日期", "活动日期", "会议日期", "时间", "活动时间"),
+    "activity_type": ("活动类型", "会议类型", "类型", "活动类别"),
+    "name": NAME,
+    "status": ("状态", "出勤情况", "出勤", "考勤", "出勤状态", "参会情况", "考勤情况"),
+    "title": ("主题", "活动主题", "会议主题", "活动名称"),
+    "party_group": ("党小组", "所在党小组", "所属党小组"),
+    "member_code": ("党员编号", "工号", "编号"),
+    "note": ("备注", "说明"),
+}
+LEDGER_FIELDS = {
+    "date": ("会议日期", "日期", "会议时间", "时间", "活动日期"),
+    "types": ("会议类型", "类型", "活动类型"),
+    "participants": ("参会人员名单", "参会人员", "参加人员", "出席人员", "参会人员及出勤"),
+    "title": ("会议名称", "会议主题", "主题", "会议议题"),
+}
+SIGN_MARK = ("签到", "签名", "签字", "本人签字", "本人签名", "签到签名", "签到情况", "到会情况", "是否到会", "出勤情况", "出勤")
+SIGN_NOTE = ("备注", "说明", "请假事由")
+SUMMARY = ("出勤次数", "出勤率", "备注", "序号", "合计", "应到", "实到", "缺勤次数", "请假次数", "党小组", "所在党小组", "工号", "党员编号")
+_DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日?|(?<![\d/.-])\d{1,2}[/.]\d{1,2}(?![\d/.])")
+_PARTICIPANT = re.compile(r"^(?P<name>[^()\[\]]+?)\s*(?:\((?P<mark>[^)]*)\))?\s*(?:\[(?P<reason>[^\]]*)\])?$")
+
+
+def date_text(value) -> str | None:
+    m = _DATE_TEXT.search(text(value))
+    return m.group(0) if m else None
+
+
+# --- detection ---------------------------------------------------------------------------------
+def find_wide(sheet: Sheet, scan: int) -> Table | None:
+    """A row holding 姓名, with activity columns in it or in the row just above or below it."""
+    best = None
+    for r in range(min(scan, sheet.height)):
+        row = sheet.grid[r]
+        name_cols = [i for i, c in enumerate(row) if header_key(c) in NAME]
+        if len(name_cols) != 1:
+            continue
+        name_col = name_cols[0]
+        for first, last in ((r, r), (r, r + 1), (r - 1, r)):
+            if first < 0 or last >= sheet.height:
+                continue
+            activities = {}
+            width = max(len(sheet.grid[first]), len(sheet.grid[last]))
+            for c in range(width):
+                if c == name_col:
+                    continue
+                parts = [text(sheet.grid[i][c]) if c < len(sheet.grid[i]) else "" for i in range(first, last + 1)]
+                joined = " ".join(dict.fromkeys(p for p in parts if p))
+                if header_key(joined) in SUMMARY:
+                    continue
+                when, types = date_text(joined), activity_types_in(joined)
+                if when and types:
+                    activities[c] = {"date_raw": when, "type_raw": "、".join(types), "header": joined}
+            if activities and (best is None or len(activities) > len(best.extra["activities"])):
+                columns = {name_col: "name", **match_columns(sheet.grid[last], {
+                    "party_group": LONG_FIELDS["party_group"], "member_code": LONG_FIELDS["member_code"]})}
+                best = Table("attendance", "wide", first, last, columns,
+                             {i: text(sheet.grid[last][i]) for i in columns}, {"activities": activities})
+    return best
+
+
+def find_signin(sheet: Sheet, scan: int, title: str) -> Table | None:
+    """姓名 beside a 签到/签名 column (possibly several 姓名|签名 blocks side by side); the date and
+    type come from the sheet's name or title."""
+    when, types = date_text(title), activity_types_in(title)
+    if not (when and types):
+        return None
+    for r in range(min(scan, sheet.height)):
+        keys = [header_key(c) for c in sheet.grid[r]]
+        blocks = []
+        for i, key in enumerate(keys):
+            if key in NAME:
+                block = {"name": i}
+                for j in range(i + 1, len(keys)):
+                    if keys[j] in NAME:
+                        break
+                    if keys[j] in SIGN_MARK and "mark" not in block:
+                        block["mark"] = j
+                    elif keys[j] in SIGN_NOTE and "note" not in block:
+                        block["note"] = j
+                if "mark" in block:
+                    blocks.append(block)
+        if blocks:
+            columns = {b["name"]: "name" for b in blocks} | {b["mark"]: "mark" for b in blocks}
+            return Table("attendance", "signin", r, r, columns, {i: text(sheet.grid[r][i]) for i in columns},
+                         {"blocks": blocks, "date_raw": when, "type_raw": "、".join(types)})
+    return None
+
+
+# --- extraction --------------------------------------------------------------------------------
+def _frame(records: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(records, columns=RECORD_COLUMNS)
+
+
+def extract_long(sheet: Sheet, table: Table) -> pd.DataFrame:
+    rows = data_rows(sheet, table)
+    return _frame([{"date_raw": r.get("date"), "type_raw": text(r.get("activity_type")), "name": r.get("name"),
+                    "party_group": r.get("party_group"), "member_code": r.get("member_code"),
+                    "mark_raw": r.get("status"), "title": text(r.get("title")) or None,
+                    "note": text(r.get("note")) or None, "src_row": r["src_row"], "src_col": None}
+                   for r in rows.to_dict("records")])
+
+
+def extract_wide(sheet: Sheet, table: Table) -> pd.DataFrame:
+    activities = table.extra["activities"]
+    records = []
+    for r in data_rows(sheet, table, {**table.columns, **{c: f"act{c}" for c in activities}}).to_dict("records"):
+        for c, act in activities.items():
+            mark = r.get(f"act{c}")
+            if text(mark) == "":
+                continue  # unmarked: counted as 未签到 for expected members, reported at load
+            records.append({"date_raw": act["date_raw"], "type_raw": act["type_raw"], "name": r.get("name"),
+                            "party_group": r.get("party_group"), "member_code": r.get("member_code"),
+                            "mark_raw": mark, "title": act["header"], "src_row": r["src_row"],
+                            "src_col": f"{column_letter(c)}（{act['header']}）"})
+    return _frame(records)
+
+
+def extract_signin(sheet: Sheet, table: Table) -> pd.DataFrame:
+    records = []
+    for r in range(table.header_last + 1, sheet.height):
+        cells = sheet.grid[r]
+        if is_total_row(cells):
+            continue
+        for block in table.extra["blocks"]:
+            cell = lambda key: cells[block[key]] if key in block and block[key] < len(cells) else ""  # noqa: E731
+            name, mark, note = text(cell("name")), text(cell("mark")), text(cell("note"))
+            if not name:
+                continue
+            if not mark and not note:
+                continue  # listed but not signed: 未签到
+            records.append({"date_raw": table.extra["date_raw"], "type_raw": table.extra["type_raw"], "name": name,
+                            "mark_raw": mark or note, "note": note or None, "details": "signature",
+                            "src_row": r + 1, "src_col": column_letter(block["mark"])})
+    return _frame(records)
+
+
+def split_participants(cell) -> list[tuple[str, str, str]]:
+    """'张三、李四(请假)[事假]、王五(缺席)' → [(name, mark, reason)]; a bare name is 出席."""
+    found = []
+    for part in re.split(r"[、,，;；\n]+", text(cell)):
+        part = part.strip()
+        if not part:
+            continue
+        m = _PARTICIPANT.match(part)
+        if m:
+            found.append((compact(m["name"]), compact(m["mark"]) or "出席", text(m["reason"])))
+        else:
+            found.append((compact(part), "?", ""))
+    return found
+
+
+def extract_ledger(sheet: Sheet, table: Table) -> pd.DataFrame:
+    extra_cols = {i: text(c) for i, c in enumerate(sheet.grid[table.header_last])
+                  if i not in table.columns and text(c)}
+    records = []
+    for r in data_rows(sheet, table, {**table.columns, **{i: f"x{i}" for i in extra_cols}}).to_dict("records"):
+        details = {header: text(r[f"x{i}"]) for i, header in extra_cols.items() if text(r[f"x{i}"])}
+        for name, mark, reason in split_participants(r.get("participants")):
+            records.append({"date_raw": r.get("date"), "type_raw": text(r.get("types")), "name": name,
+                            "party_group": details.get("所属党小组"), "mark_raw": mark, "note": reason or None,
+                            "title": text(r.get("title")) or None,
+                            "details": json.dumps(details, ensure_ascii=False), "src_row": r["src_row"],
+                            "src_col": table.column_label("participants")})
+    return _frame(records)
+
+
+EXTRACTORS = {"long": extract_long, "wide": extract_wide, "signin": extract_signin, "ledger": extract_ledger}

@@ -1,0 +1,84 @@
+"""Finding the header row of a messy sheet and cutting the table beneath it into records.
+
+Secretaries put title rows above the header, blank rows and a 合计 row inside, synonyms in the
+header and spaces in names. Here a header is the row (among the first 30) whose cells match the
+most known field names; the table is every non-blank row below it up to the end, less 合计/总计
+rows. Records keep ``src_row``, the row number Excel shows, so every issue can point at its cell.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from etl.normalize import compact, header_key, text
+from etl.sources.workbook import Sheet, column_letter
+
+HEADER_SCAN_ROWS = 30
+TOTAL_WORDS = ("合计", "总计", "小计", "总数")
+SENSITIVE = re.compile(r"身份证|证件号|手机|电话|联系方式")
+
+
+@dataclass
+class Table:
+    """A recognised table: which row is the header and what each column means."""
+    kind: str
+    layout: str
+    header_first: int                      # 0-based index of the (first) header row
+    header_last: int                       # 0-based index of the last header row; data starts below
+    columns: dict[int, str]                # column index → canonical field
+    headers: dict[int, str] = field(default_factory=dict)  # column index → header text as written
+    extra: dict = field(default_factory=dict)
+
+    def column_label(self, canonical: str) -> str | None:
+        for idx, name in self.columns.items():
+            if name == canonical:
+                return f"{column_letter(idx)}（{self.headers.get(idx, canonical)}）"
+        return None
+
+
+def match_columns(cells: list, fields: dict[str, tuple[str, ...]]) -> dict[int, str]:
+    """Column index → canonical field for the cells of one row; the first column wins a field."""
+    found: dict[int, str] = {}
+    taken = set()
+    for idx, cell in enumerate(cells):
+        key = header_key(cell)
+        if not key:
+            continue
+        for canonical, synonyms in fields.items():
+            if canonical not in taken and key in synonyms:
+                found[idx] = canonical
+                taken.add(canonical)
+                break
+    return found
+
+
+def sensitive_columns(cells: list) -> dict[int, str]:
+    return {i: text(c) for i, c in enumerate(cells) if SENSITIVE.search(compact(c))}
+
+
+def title_text(sheet: Sheet, header_first: int) -> str:
+    """Everything written above the header (the sheet's title rows), joined."""
+    parts = [text(c) for row in sheet.grid[:header_first] for c in row if text(c)]
+    return " ".join(dict.fromkeys(parts))
+
+
+def is_total_row(cells: list) -> bool:
+    first = [compact(c) for c in cells if compact(c)][:3]
+    return any(cell.startswith(TOTAL_WORDS) for cell in first)
+
+
+def data_rows(sheet: Sheet, table: Table, columns: dict[int, str] | None = None) -> pd.DataFrame:
+    """The records below the header: one column per canonical field (raw cell values) plus
+    ``src_row``; blank rows and 合计 rows left out."""
+    columns = columns if columns is not None else table.columns
+    records = []
+    for r in range(table.header_last + 1, sheet.height):
+        cells = sheet.grid[r]
+        values = {name: (cells[i] if i < len(cells) else "") for i, name in columns.items()}
+        if all(text(v) == "" for v in values.values()) or is_total_row(cells):
+            continue
+        values["src_row"] = r + 1
+        records.append(values)
+    return pd.DataFrame.from_records(records, columns=[*columns.values(), "src_row"])

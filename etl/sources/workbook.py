@@ -1,0 +1,122 @@
+"""Reading any spreadsheet into grids of cell values, with nothing of the database.
+
+A grid is a list of rows as Excel shows them: ``grid[0]`` is row 1, ``grid[r][0]`` column A. Merged
+cells are filled from python-calamine's merged ranges (a merged 党小组 cell belongs to every row it
+spans; ``pandas.read_excel`` would leave all but the first blank).
+
+CSV is decoded strictly as UTF-8 (BOM or not), then as GB18030 (a superset of GBK), and only when
+both fail with charset-normalizer: detectors misread short GBK files. We parse CSV with the C ``csv``
+module rather than DuckDB's ``read_csv`` because the latter drops blank lines, and a report's row
+numbers must be the ones the secretary sees when she opens the file.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import python_calamine as calamine
+from charset_normalizer import from_bytes
+
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt"}
+
+
+class UnreadableFile(ValueError):
+    """The file is not a spreadsheet or CSV we can read. The message says why, in Chinese."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    grid: list[list]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def height(self) -> int:
+        return len(self.grid)
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: the column name Excel shows."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def decode_csv_bytes(data: bytes) -> tuple[str, str]:
+    """(text, encoding name) of a CSV file's bytes."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "UTF-8 (BOM)"
+    for encoding, label in (("utf-8", "UTF-8"), ("gb18030", "GB18030/GBK")):
+        try:
+            return data.decode(encoding), label
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise UnreadableFile("无法识别文件的字符编码，请另存为 UTF-8 或 Excel 格式后重试")
+    return str(best), best.encoding
+
+
+def _read_csv(data: bytes, name: str) -> list[Sheet]:
+    text, encoding = decode_csv_bytes(data)
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    grid = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    return [Sheet(Path(name).stem, grid, [f"编码：{encoding}"])]
+
+
+def _fill_merged(grid: list[list], merged) -> None:
+    for (r0, c0), (r1, c1) in merged or ():
+        if r0 >= len(grid) or c0 >= len(grid[r0]):
+            continue
+        value = grid[r0][c0]
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if (r, c) != (r0, c0):
+                    row[c] = value
+
+
+def _read_spreadsheet(data: bytes) -> list[Sheet]:
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several error types for a broken or foreign file
+        raise UnreadableFile(f"无法打开该表格文件（{type(exc).__name__}）：文件可能已损坏、加密，或不是 Excel 文件") from None
+    sheets = []
+    for meta in book.sheets_metadata:
+        if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        grid = sheet.to_python(skip_empty_area=False)
+        try:
+            merged = sheet.merged_cell_ranges
+        except Exception:  # not every format records merges; those files have none to fill
+            merged = None
+        _fill_merged(grid, merged)
+        sheets.append(Sheet(meta.name, grid))
+    return sheets
+
+
+def read_sheets(data: bytes, name: str) -> list[Sheet]:
+    """Every worksheet of a file (a CSV is one sheet named after the file)."""
+    if not data:
+        raise UnreadableFile("文件是空的（0 字节）")
+    suffix = Path(name).suffix.lower()
+    is_zip_or_ole = data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+    if suffix in SPREADSHEET_SUFFIXES or is_zip_or_ole:
+        return _read_spreadsheet(data)
+    if suffix in CSV_SUFFIXES or not suffix:
+        return _read_csv(data, name)
+    raise UnreadableFile(f"不支持的文件类型“{suffix}”：请上传 .xlsx、.xls、.ods 或 .csv 文件")

@@ -1,0 +1,60 @@
+"""Row issues and the report a secretary reads: file, sheet, row as Excel shows it, column, value,
+reason and a hint to fix it — in Chinese. Validation returns these; it never raises for bad input."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+REPORT_COLUMNS = {"file": "文件", "sheet": "工作表", "row": "行号", "column": "列", "value": "内容", "reason": "问题", "hint": "修改建议"}
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str
+    reason: str
+    hint: str = ""
+
+    def where(self) -> str:
+        parts = [self.file]
+        if self.sheet:
+            parts.append(f"工作表“{self.sheet}”")
+        if self.row:
+            parts.append(f"第 {self.row} 行")
+        if self.column:
+            parts.append(f"{self.column} 列")
+        return " ".join(parts)
+
+
+@dataclass
+class Report:
+    """What reading and validating one file found: issues refuse the file, notes only inform."""
+    file: str
+    issues: list[RowIssue] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.issues
+
+    def add(self, sheet, row, column, value, reason, hint="") -> None:
+        self.issues.append(RowIssue(self.file, sheet, row, column, "" if value is None else str(value), reason, hint))
+
+    def frame(self) -> pd.DataFrame:
+        """The issues as a table with Chinese headers, for display and for the xlsx download."""
+        rows = [asdict(i) for i in self.issues]
+        return pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).rename(columns=REPORT_COLUMNS)
+
+    def text(self, limit: int = 200) -> str:
+        lines = [f"{self.file}：共 {len(self.issues)} 个问题，文件未装载。"]
+        for issue in self.issues[:limit]:
+            value = f"“{issue.value}”" if issue.value else ""
+            hint = f"（{issue.hint}）" if issue.hint else ""
+            lines.append(f"  {issue.where()} {value}：{issue.reason}{hint}")
+        if len(self.issues) > limit:
+            lines.append(f"  ……另有 {len(self.issues) - limit} 个问题未列出")
+        return "\n".join(lines)
