@@ -42,7 +42,7 @@ class Report:
         return not self.issues
 
     def add(self, sheet, row, column, value, reason, hint="") -> None:
-        self.issues.append(RowIssue(self.file, sheet, row, column, "" if value is None else str(value), reason, hint))
+        self.issues.append(RowIssue(self.file, sheet, None if row is None else int(row), column, "" if value is None else str(value), reason, hint))
 
     def frame(self) -> pd.DataFrame:
         """The issues as a table with Chinese headers, for display and for the xlsx download."""

@@ -54,8 +54,8 @@ def match_members(frame: pd.DataFrame, matcher: MemberMatcher, sheet: SheetConte
     cols = [c for c in ("name", "member_code", "party_group") if c in frame]
     keys = frame[cols].astype(object).where(frame[cols].notna(), "").map(text)
     result = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    for key, idx in keys.groupby(cols, sort=False).groups.items():
-        key = key if isinstance(key, tuple) else (key,)
+    combos = pd.Series(list(zip(*(keys[c] for c in cols))), index=frame.index)
+    for key, idx in combos.groupby(combos, sort=False).groups.items():
         parts = dict(zip(cols, key))
         if not parts.get("name"):
             for i in idx:

@@ -52,7 +52,7 @@ def validate(records: pd.DataFrame, sheet: SheetContext, report: Report, matcher
                    str(errors[idx]), POINTS_HINT)
     frame["value"] = values
     frame["member_id"] = match_members(frame, matcher, sheet, report)
-    good = frame[frame["when"].notna() & errors.isna() & frame["member_id"].notna()].copy()
+    good = frame[frame["when"].notna() & errors.isna() & frame["member_id"].notna()].drop(columns=[date_col, value_col])
     good["member_id"] = good["member_id"].astype("int64")
     good["src_sheet"] = sheet.name
     if daily:
