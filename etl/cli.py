@@ -60,7 +60,8 @@ def cmd_load(args) -> int:
             print(prepared.report.text(), file=sys.stderr)
             status = EXIT_REJECTED
             continue
-        result = pipeline.commit(db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run)
+        progress = lambda fraction, message: print(f"  … {message}", file=sys.stderr, flush=True)  # noqa: E731
+        result = pipeline.commit(db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run, progress=progress)
         _print_result(item.file_name, item.kind, result)
     return status
 

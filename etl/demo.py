@@ -33,7 +33,7 @@ class Person:
     joined: dt.date
     transferred_in: dt.date | None = None
     transferred_out: dt.date | None = None
-    habit: str = "good"          # good | patchy | absent (misses everything from July: veto-watch)
+    habit: str = "good"          # good | patchy | absent (misses everything from July: veto-watch) | ill
 
 
 def _people(rng: random.Random, count: int) -> list[Person]:
@@ -49,6 +49,7 @@ def _people(rng: random.Random, count: int) -> list[Person]:
                              i < 5, f"T{2000 + i}", dt.date(rng.randint(1995, 2022), rng.randint(1, 12), 1),
                              habit="patchy" if i in (4, 11, 23) else "good"))
     people[17].habit = "absent"
+    people[25].habit = "ill"     # long sick leave in autumn: an approved exemption (免)
     people[7].joined = dt.date(YEAR - 1, 11, 1)
     people[-1].transferred_in = dt.date(YEAR, 4, 1)
     people[-2].transferred_out = dt.date(YEAR, 10, 31)
@@ -78,6 +79,8 @@ def _mark(rng: random.Random, person: Person, when: dt.date) -> str | None:
         return None
     if person.habit == "absent" and when.month >= 7:
         return "×"
+    if person.habit == "ill" and when.month in (9, 10):
+        return "免"
     p = rng.random()
     odds = (0.80, 0.87, 0.94, 0.98) if person.habit == "good" else (0.55, 0.65, 0.80, 0.95)
     if p < odds[0]:
@@ -87,7 +90,7 @@ def _mark(rng: random.Random, person: Person, when: dt.date) -> str | None:
     if p < odds[2]:
         return "假"
     if p < odds[3]:
-        return "×"
+        return "补" if person.habit == "patchy" and p > odds[3] - 0.03 else "×"
     return None  # forgot to sign: counts as 未签到
 
 
@@ -148,7 +151,7 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
             merges = []
         for p in by_group:
             cells = [marks.get((a, p.name)) for a in month_acts]
-            rows.append([p.name, p.group] + cells + [sum(c in ("√", "迟") for c in cells)])
+            rows.append([p.name, p.group] + cells + [sum(c in ("√", "迟", "补") for c in cells)])
         sheets.append((f"{month}月", rows, merges))
     files.append(folder / f"{YEAR}年上半年签到汇总.xlsx")
     _xlsx(files[-1], sheets)
@@ -157,7 +160,7 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["日期", "活动类型", "主题", "姓名", "出勤情况"])
-    words = {"√": "出席", "迟": "迟到", "假": "请假", "×": "缺席"}
+    words = {"√": "出席", "迟": "迟到", "假": "请假", "×": "缺席", "免": "免参加", "补": "补学"}
     for (a, name), mark in marks.items():
         if a[0].month >= 7 and a[1] in wide_types and mark:
             writer.writerow([f"{a[0].year}/{a[0].month}/{a[0].day}", a[1], f"{a[0].month}月{a[1]}", name, words[mark]])
@@ -173,7 +176,7 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
         for p in people:
             ms = {marks.get((a, p.name)) for a in types if (a, p.name) in marks}
             mark = next(iter(ms)) if ms else None
-            suffix = {"√": "", "迟": "(迟到)", "假": "(请假)[事假]", "×": "(缺席)"}.get(mark)
+            suffix = {"√": "", "迟": "(迟到)", "假": "(请假)[事假]", "×": "(缺席)", "免": "(免)[病休]", "补": "(补学)"}.get(mark)
             if suffix is not None:
                 names.append(p.name + suffix)
         if types[0][1] == "支部党员大会":

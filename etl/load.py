@@ -7,6 +7,9 @@ keys it has (we count them), and undoing it brings them back.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -124,9 +127,11 @@ def unmarked_by_activity(con, load_id: int, bid: int) -> pd.DataFrame:
 
 def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: str, sheets: list[str],
                rows_read: int, frames: dict[str, pd.DataFrame], user: str, partial: bool = False,
-               dry_run: bool = False) -> LoadResult:
-    """Write one prepared file in one transaction (or, with dry_run, compute what it would do)."""
+               dry_run: bool = False, progress: Callable[[float, str], None] | None = None) -> LoadResult:
+    """Write one prepared file in one transaction (or, with dry_run, compute what it would do).
+    ``progress(fraction, message)`` is told how far the write has come."""
     result = LoadResult(None, dry_run=dry_run)
+    say = progress or (lambda fraction, message: None)
     try:
         with db.write() as con:
             bid = branch_id(con, branch, create=True)
@@ -140,6 +145,7 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
                 " loaded_by, loaded_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING load_id",
                 [bid, kind, file_name, sha256, "、".join(sheets), rows_read, partial, user, dt.datetime.now()]).fetchone()[0]
             result.load_id = load_id
+            say(0.1, "正在写入数据库")
             if kind == "roster":
                 result.rows_loaded, result.rows_replaced, result.left_members = _load_roster(con, frames["roster"], load_id, bid, partial)
             else:
@@ -154,6 +160,11 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
                         [result.rows_loaded, result.rows_replaced, load_id])
             if dry_run:
                 raise _DryRun
+            say(0.9, f"已写入 {result.rows_loaded} 行，正在提交")
+            # A test seam: hold the finished but uncommitted transaction open so a test can kill the
+            # process at the worst moment and find the database as it was.
+            time.sleep(float(os.environ.get("VANGUARD_HOLD_BEFORE_COMMIT", "0")))
+        say(1.0, "完成")
     except _DryRun:
         pass
     return result

@@ -78,11 +78,12 @@ def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None 
     return prepared
 
 
-def commit(db: Database, prepared: Prepared, user: str, partial: bool = False, dry_run: bool = False) -> load.LoadResult:
+def commit(db: Database, prepared: Prepared, user: str, partial: bool = False, dry_run: bool = False,
+           progress=None) -> load.LoadResult:
     if not prepared.ok:
         raise load.LoadRefused(prepared.report.text())
     parsed = prepared.parsed
     return load.write_load(db, branch=prepared.branch, kind=parsed.kind, file_name=parsed.file_name,
                            sha256=parsed.sha256, sheets=[s.context.name for s in parsed.sheets],
                            rows_read=parsed.rows_read, frames=prepared.frames, user=user,
-                           partial=partial, dry_run=dry_run)
+                           partial=partial, dry_run=dry_run, progress=progress)

@@ -69,16 +69,25 @@ def is_total_row(cells: list) -> bool:
     return any(cell.startswith(TOTAL_WORDS) for cell in first)
 
 
+def _blank(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.apply(lambda col: col.isna() | col.astype("string").str.strip().fillna("").eq(""))
+
+
 def data_rows(sheet: Sheet, table: Table, columns: dict[int, str] | None = None) -> pd.DataFrame:
     """The records below the header: one column per canonical field (raw cell values) plus
-    ``src_row``; blank rows and 合计 rows left out."""
+    ``src_row``; blank rows and 合计 rows left out. Column-wise, as a sheet may hold 200k rows."""
     columns = columns if columns is not None else table.columns
-    records = []
-    for r in range(table.header_last + 1, sheet.height):
-        cells = sheet.grid[r]
-        values = {name: (cells[i] if i < len(cells) else "") for i, name in columns.items()}
-        if all(text(v) == "" for v in values.values()) or is_total_row(cells):
-            continue
-        values["src_row"] = r + 1
-        records.append(values)
-    return pd.DataFrame.from_records(records, columns=[*columns.values(), "src_row"])
+    start = table.header_last + 1
+    body = pd.DataFrame(sheet.grid[start:], dtype=object)
+    if body.empty:
+        return pd.DataFrame(columns=[*columns.values(), "src_row"])
+    body = body.reindex(columns=range(max(body.shape[1], max(columns) + 1)), fill_value="")
+    picked = body[list(columns)].set_axis(list(columns.values()), axis=1)
+    keep = ~_blank(picked).all(axis=1)
+    lead = body.iloc[:, :8]
+    maybe_total = lead.apply(lambda col: col.astype("string").str.contains("|".join(TOTAL_WORDS)).fillna(False)).any(axis=1)
+    for idx in body.index[maybe_total & keep]:
+        keep[idx] = not is_total_row(sheet.grid[start + idx])
+    picked = picked[keep].copy()
+    picked["src_row"] = picked.index + start + 1
+    return picked.reset_index(drop=True)

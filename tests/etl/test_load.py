@@ -228,3 +228,13 @@ def test_a_dry_run_previews_and_writes_nothing(db, loaded_roster, tmp_path):
 def test_branches_are_apart(db, loaded_roster, tmp_path):
     prepared, result = load_path(db, fb.xlsx(tmp_path / "a.xlsx", {"S": [ATT, ["2020-03-15", "主题党日", "张三", "√"]]}), branch="二中党支部")
     assert result is None and "名册中没有" in prepared.report.issues[0].reason
+
+
+def test_a_legacy_xls_roster_with_merged_groups_lands(db, tmp_path):
+    sheet = [["党员名册", None, None, None], ["姓名", "所在党小组", "党员类别", "出生年月"],
+             ["张三", "第一党小组", "正式党员", "1985.03"], ["李四", None, "预备党员", 1990.1], ["王五", "第二党小组", "正式", "1979年5月"]]
+    path = fb.xls(tmp_path / "名册.xls", sheet, merges=[(0, 0, 0, 3), (2, 3, 1, 1)])
+    _, result = load_path(db, path)
+    assert result.rows_loaded == 3
+    assert rows(db, "SELECT name, party_group, birth FROM live_member_versions ORDER BY src_row") == [
+        ("张三", "第一党小组", D(1985, 3, 1)), ("李四", "第一党小组", D(1990, 10, 1)), ("王五", "第二党小组", D(1979, 5, 1))]

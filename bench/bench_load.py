@@ -1,0 +1,91 @@
+"""Time to load a 200k-row xlsx against a bare pandas.read_excel(engine="calamine") of the same file,
+measured in one run. Writes bench/results.md. Not a test: run it with `make bench`."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from etl import pipeline
+from etl.db import Database
+
+ROWS, MEMBERS, REPEATS = 200_000, 600, 3
+BRANCH = "基准测试党支部"
+
+
+def write_files(folder: Path) -> tuple[Path, Path]:
+    rng = random.Random(7)
+    names = [f"党员{i:04d}" for i in range(MEMBERS)]
+    roster = folder / "roster.xlsx"
+    with xlsxwriter.Workbook(roster) as book:
+        sheet = book.add_worksheet("名册")
+        sheet.write_row(0, 0, ["姓名", "党小组", "党员类别"])
+        for i, name in enumerate(names, start=1):
+            sheet.write_row(i, 0, [name, f"第{i % 6 + 1}党小组", "正式"])
+    study = folder / "study_200k.xlsx"
+    with xlsxwriter.Workbook(study, {"constant_memory": True}) as book:
+        sheet = book.add_worksheet("积分明细")
+        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        sheet.merge_range(0, 0, 0, 3, "学习强国积分明细（基准测试）")
+        sheet.write_row(1, 0, ["姓名", "所属组织", "日期", "当日积分"])
+        start = dt.date(2020, 1, 1)
+        for r in range(ROWS):
+            sheet.write(r + 2, 0, names[r % MEMBERS])
+            sheet.write(r + 2, 1, BRANCH)
+            sheet.write_datetime(r + 2, 2, dt.datetime.combine(start + dt.timedelta(days=r // MEMBERS), dt.time()), date_format)
+            sheet.write(r + 2, 3, rng.randint(0, 50))
+    return roster, study
+
+
+def timed(fn):
+    started = time.perf_counter()
+    value = fn()
+    return time.perf_counter() - started, value
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        roster, study = write_files(folder)
+        data = study.read_bytes()
+        bare, read, check, write = [], [], [], []
+        for i in range(REPEATS):
+            db = Database(folder / f"bench{i}.duckdb")
+            db.init()
+            pipeline.commit(db, pipeline.validate(db, BRANCH, pipeline.read_file(roster.read_bytes(), roster.name)), "bench")
+            bare.append(timed(lambda: pd.read_excel(study, engine="calamine", header=1))[0])
+            t, parsed = timed(lambda: pipeline.read_file(data, study.name))
+            read.append(t)
+            t, prepared = timed(lambda: pipeline.validate(db, BRANCH, parsed))
+            check.append(t)
+            t, result = timed(lambda: pipeline.commit(db, prepared, "bench"))
+            write.append(t)
+            assert result.rows_loaded == ROWS, result
+        med = statistics.median
+        total = [a + b + c for a, b, c in zip(read, check, write)]
+        lines = [
+            f"# Load benchmark ({dt.date.today()}, {ROWS:,} rows, {study.stat().st_size / 1e6:.1f} MB xlsx, median of {REPEATS})",
+            "",
+            "| stage | seconds | × bare read_excel |",
+            "|---|---|---|",
+            f"| bare `pandas.read_excel(engine=\"calamine\")` | {med(bare):.2f} | 1.00 |",
+            f"| read (calamine grid, merged cells, header, records) | {med(read):.2f} | {med(read) / med(bare):.2f} |",
+            f"| validate (dates, points, member matching) | {med(check):.2f} | {med(check) / med(bare):.2f} |",
+            f"| load (one transaction, replaced count) | {med(write):.2f} | {med(write) / med(bare):.2f} |",
+            f"| **whole load** | **{med(total):.2f}** | **{med(total) / med(bare):.2f}** |",
+        ]
+    out = Path(__file__).with_name("results.md")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

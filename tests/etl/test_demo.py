@@ -1,0 +1,32 @@
+"""`etl demo --scale branch`: a realistic year, written as real files and loaded by the same readers."""
+from etl import demo
+from etl.cli import main
+from etl.db import Database
+
+
+def test_demo_writes_real_files_and_loads_every_one(tmp_path, capsys):
+    assert main(["demo", "--db", str(tmp_path / "demo.duckdb"), "--files", str(tmp_path / "files")]) == 0
+    out = capsys.readouterr().out
+    assert out.count("装载") == 7
+    names = sorted(p.name for p in (tmp_path / "files").iterdir())
+    assert {n.rsplit(".", 1)[1] for n in names} == {"xlsx", "csv"}
+    with Database(tmp_path / "demo.duckdb").connect() as con:
+        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        assert one("SELECT count(*) FROM live_loads") == 7
+        assert one("SELECT count(*) FROM live_member_versions WHERE status = '在册'") == 30
+        assert one("SELECT count(*) FROM live_member_versions WHERE is_committee") == 5
+        assert one("SELECT count(DISTINCT month(date)) FROM live_attendance") == 12
+        assert sorted(r[0] for r in con.execute("SELECT DISTINCT status FROM live_attendance").fetchall()) == sorted(
+            ["出席", "迟到", "请假", "缺席", "补学", "免"])
+        assert one("SELECT count(*) FROM live_assessments WHERE item = '有偿家教'") == 1
+        assert one("SELECT count(*) FROM live_assessments WHERE item = '民主评议' AND year = 2025") == 30
+        assert one("SELECT count(*) FROM live_study_totals") > 0 and one("SELECT count(*) FROM live_study_daily") > 0
+        # Q3's 党课 was never held, and a member who misses everything from July on is on veto watch.
+        assert one("SELECT count(*) FROM live_activities WHERE activity_type = '党课' AND quarter(date) = 3") == 0
+        assert one("SELECT count(*) FROM live_activities WHERE activity_type = '党课'") == 3
+
+
+def test_demo_files_are_deterministic(tmp_path):
+    first = [p.read_bytes() for p in demo.write_files(tmp_path / "a") if p.suffix == ".csv"]
+    second = [p.read_bytes() for p in demo.write_files(tmp_path / "b") if p.suffix == ".csv"]
+    assert first == second and first
