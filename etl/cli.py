@@ -84,6 +84,42 @@ def cmd_undo(args) -> int:
     return EXIT_OK
 
 
+def cmd_scores(args) -> int:
+    import json
+
+    from etl.scoring import engine, explain, service
+    from etl.scoring.period import parse
+    from etl.scoring.rules import RulesError
+
+    try:
+        parse(args.period)
+        rules = engine.rules_for(args.branch, args.rules)
+    except (ValueError, RulesError) as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    db = Database(args.db)
+    try:
+        if args.explain:
+            with db.connect() as con:
+                print(explain.explain_text(explain.explain_member(con, args.branch, args.period, args.explain, rules)))
+            return EXIT_OK
+        frame = service.scores(db, args.branch, args.period, args.level, rules)
+    except (service.UnknownBranch, explain.UnknownMember) as exc:
+        print(f"✘ {exc}", file=sys.stderr)
+        return EXIT_REJECTED
+    text = service.formatted(frame)
+    if args.format == "csv":
+        sys.stdout.write(text.to_csv(index=False, lineterminator="\n"))
+    elif args.format == "json":
+        print(json.dumps({"branch": args.branch, "period": args.period, "level": args.level,
+                          "rules": {"source": rules.source, "sha256": rules.sha256},
+                          "rows": json.loads(frame.to_json(orient="records", force_ascii=False))}, ensure_ascii=False, indent=2))
+    else:
+        print(text.to_string(index=False))
+        print(f"规则：{rules.source}（sha256:{rules.sha256[:16]}）")
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from etl import demo
     summary = demo.build(Database(args.db), scale=args.scale, files_dir=args.files)
@@ -124,6 +160,15 @@ def build_parser() -> argparse.ArgumentParser:
     db_arg(p)
     p.add_argument("--user", help="撤销人（默认当前系统用户）")
     p.add_argument("load_id", type=int, metavar="LOAD_ID", help="装载编号（见 loads 命令）")
+
+    p = command("scores", cmd_scores, "计算先锋指数（党员）或堡垒指数（支部）")
+    db_arg(p)
+    p.add_argument("--branch", required=True, help="党支部名称")
+    p.add_argument("--period", required=True, help="统计期：2020-03（月）、2020-Q1（季度）或 2020（年）")
+    p.add_argument("--level", choices=("member", "branch"), default="member", help="member = 每位党员的先锋指数；branch = 支部堡垒指数")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式")
+    p.add_argument("--rules", type=Path, help="规则文件（默认 data/rules/<支部>.toml，没有则用 data/rules.toml）")
+    p.add_argument("--explain", metavar="MEMBER", help="说明这位党员的得分：每个分项、加扣分、清零及其来源行")
 
     p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
     db_arg(p)

@@ -120,7 +120,7 @@ class Database:
                     "CREATE TABLE IF NOT EXISTS schema_version ("
                     " version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
                 )
-                current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+                current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
                 for version, sql in migrations():
                     if version <= current:
                         continue
@@ -139,4 +139,4 @@ class Database:
 
     def schema_version(self) -> int:
         with self.connect() as con:
-            return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+            return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]

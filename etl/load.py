@@ -52,10 +52,10 @@ class LoadResult:
 
 
 def branch_id(con: duckdb.DuckDBPyConnection, name: str, create: bool = False) -> int | None:
-    row = con.execute("SELECT branch_id FROM branches WHERE name = ?", [name]).fetchone()
+    row = next(iter(con.execute("SELECT branch_id FROM branches WHERE name = ?", [name]).fetchall()), None)
     if row or not create:
         return row[0] if row else None
-    return con.execute("INSERT INTO branches (name) VALUES (?) RETURNING branch_id", [name]).fetchone()[0]
+    return con.execute("INSERT INTO branches (name) VALUES (?) RETURNING branch_id", [name]).fetchall()[0][0]
 
 
 def _stage(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -80,7 +80,7 @@ def _insert_facts(con, table: str, frame: pd.DataFrame, load_id: int, bid: int) 
         replaced = con.execute(
             f"SELECT count(*) FROM live_{table} AS l WHERE l.branch_id = ? AND EXISTS ("
             f" SELECT 1 FROM (SELECT *, ? AS branch_id FROM staged) AS s WHERE {_key_join(keys, 'l', 's')})",
-            [bid, bid]).fetchone()[0]
+            [bid, bid]).fetchall()[0][0]
         con.execute(f"INSERT INTO {table} (load_id, branch_id, {', '.join(columns)}) "
                     f"SELECT ?, ?, {', '.join(columns)} FROM staged", [load_id, bid])
     finally:
@@ -100,7 +100,7 @@ def _load_roster(con, frame: pd.DataFrame, load_id: int, bid: int, partial: bool
     staged = _stage(frame, ROSTER_COLUMNS)
     con.register("staged", staged)
     try:
-        replaced = con.execute("SELECT count(*) FROM live_member_versions WHERE member_id IN (SELECT member_id FROM staged)").fetchone()[0]
+        replaced = con.execute("SELECT count(*) FROM live_member_versions WHERE member_id IN (SELECT member_id FROM staged)").fetchall()[0][0]
         con.execute(f"INSERT INTO member_versions (load_id, branch_id, status, {', '.join(ROSTER_COLUMNS)}) "
                     f"SELECT ?, ?, '在册', {', '.join(ROSTER_COLUMNS)} FROM staged", [load_id, bid])
         left = []
@@ -135,15 +135,15 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
     try:
         with db.write() as con:
             bid = branch_id(con, branch, create=True)
-            repeat = con.execute("SELECT load_id FROM live_loads WHERE branch_id = ? AND kind = ? AND sha256 = ?"
-                                 " ORDER BY load_id DESC LIMIT 1", [bid, kind, sha256]).fetchone()
+            repeat = next(iter(con.execute("SELECT load_id FROM live_loads WHERE branch_id = ? AND kind = ? AND sha256 = ?"
+                                 " ORDER BY load_id DESC LIMIT 1", [bid, kind, sha256]).fetchall()), None)
             if repeat:
                 result.repeat_of = repeat[0]
                 raise _DryRun  # nothing to write; leave the database exactly as it was
             load_id = con.execute(
                 "INSERT INTO loads (branch_id, kind, file_name, sha256, sheets, rows_read, rows_loaded, is_partial,"
                 " loaded_by, loaded_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING load_id",
-                [bid, kind, file_name, sha256, "、".join(sheets), rows_read, partial, user, dt.datetime.now()]).fetchone()[0]
+                [bid, kind, file_name, sha256, "、".join(sheets), rows_read, partial, user, dt.datetime.now()]).fetchall()[0][0]
             result.load_id = load_id
             say(0.1, "正在写入数据库")
             if kind == "roster":
@@ -186,8 +186,8 @@ def roster_dependents(con, load_id: int) -> list[tuple]:
 def undo_load(db: Database, load_id: int, user: str) -> dict:
     """Mark a load undone: its rows stop being live and what it replaced is live again."""
     with db.write() as con:
-        row = con.execute("SELECT l.kind, l.file_name, l.undone_at, b.name FROM loads l JOIN branches b USING (branch_id)"
-                          " WHERE load_id = ?", [load_id]).fetchone()
+        row = next(iter(con.execute("SELECT l.kind, l.file_name, l.undone_at, b.name FROM loads l JOIN branches b USING (branch_id)"
+                          " WHERE load_id = ?", [load_id]).fetchall()), None)
         if row is None:
             raise LoadRefused(f"没有编号为 {load_id} 的装载记录")
         kind, file_name, undone_at, branch = row

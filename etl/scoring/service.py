@@ -1,0 +1,85 @@
+"""Scores as the CLI, the pages and the snapshots ask for them: by branch name and period label."""
+from __future__ import annotations
+
+import math
+
+import duckdb
+import pandas as pd
+
+from etl.db import Database
+from etl.load import branch_id
+from etl.scoring import engine
+from etl.scoring.period import Period, parse
+from etl.scoring.rules import Rules
+
+
+class UnknownBranch(LookupError):
+    pass
+
+
+def _branch(con, branch: str) -> int:
+    bid = branch_id(con, branch)
+    if bid is None:
+        raise UnknownBranch(f"数据库中没有党支部“{branch}”")
+    return bid
+
+
+def member_scores_con(con: duckdb.DuckDBPyConnection, branch: str, period: Period | str, rules: Rules) -> pd.DataFrame:
+    period = parse(period) if isinstance(period, str) else period
+    frame = engine.member_frame(con, _branch(con, branch), period, rules)
+    frame.insert(0, "member", engine.member_label(frame))
+    return frame
+
+
+def branch_score_con(con, branch: str, period: Period | str, rules: Rules) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """(branch row, member frame, compliance frame)."""
+    period = parse(period) if isinstance(period, str) else period
+    bid = _branch(con, branch)
+    members = engine.member_frame(con, bid, period, rules)
+    compliance = engine.compliance_frame(con, bid, period, rules)
+    return engine.branch_row(members, compliance, rules), members, compliance
+
+
+def scores(db: Database, branch: str, period: str, level: str = "member", rules: Rules | None = None) -> pd.DataFrame:
+    """The `etl scores` table: DESIGN.md §5's columns, numbers unrounded (format_csv rounds)."""
+    rules = rules or engine.rules_for(branch)
+    p = parse(period)
+    with db.connect() as con:
+        if level == "branch":
+            row, _, _ = branch_score_con(con, branch, p, rules)
+            frame = pd.DataFrame([{"branch": branch, "period": p.label, **row}])[engine.BRANCH_CSV]
+        else:
+            members = member_scores_con(con, branch, p, rules)
+            frame = members.assign(branch=branch, period=p.label, study_avg_daily=members["avg_daily"])[engine.MEMBER_CSV]
+    frame.attrs.update(rules_sha256=rules.sha256, rules_source=rules.source)
+    return frame
+
+
+def _fmt(value, digits: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    return f"{float(value):.{digits}f}"
+
+
+RATE_COLUMNS = {"attendance_rate", "compliance_rate"}
+SCORE_COLUMNS = {"study_avg_daily", "base", "bonus", "deduction", "index", "member_mean"}
+
+
+def formatted(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strings as §5 writes them: rates 0–1 with four decimals, points and scores with two, an
+    unscored member's score fields empty, vetoed true/false, stars an integer."""
+    out = pd.DataFrame(index=frame.index)
+    unscored = frame["index"].isna() if "member" in frame else pd.Series(False, index=frame.index)
+    for col in frame.columns:
+        values = frame[col]
+        if col in RATE_COLUMNS:
+            out[col] = [_fmt(v, 4) for v in values]
+        elif col in SCORE_COLUMNS:
+            out[col] = ["" if u and col in ("base", "bonus", "deduction") else _fmt(v, 2) for v, u in zip(values, unscored)]
+        elif col == "vetoed":
+            out[col] = ["true" if bool(v) else "false" for v in values]
+        elif col in ("stars", "members_scored"):
+            out[col] = ["" if pd.isna(v) else str(int(v)) for v in values]
+        else:
+            out[col] = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
+    return out

@@ -1,0 +1,153 @@
+-- 先锋指数 of every member of one branch for one period (DESIGN.md §4). Parameters: $branch_id,
+-- $start, $end, $year, $grain, $lookback_start (six-month veto), every rule value as $name; the
+-- catalogue of items arrives as the registered relation rule_items(item, kind, points).
+WITH roster AS (
+    SELECT * FROM live_member_versions WHERE branch_id = $branch_id
+),
+-- 组织生活: every expected member at every activity in the period, 支委会 and 免 left out.
+att_rows AS (
+    SELECT * FROM expected_attendance
+    WHERE branch_id = $branch_id AND date BETWEEN $start AND $end
+      AND activity_type <> '支委会' AND status <> '免'
+),
+att AS (
+    SELECT member_id,
+           count(*) AS expected,
+           count(*) FILTER (WHERE status IN ('出席', '迟到', '补学')) AS attended,
+           count(*) FILTER (WHERE status = '缺席') AS absences,
+           count(*) FILTER (WHERE mark IS NULL) AS unmarked,
+           count(*) FILTER (WHERE status = '迟到') AS lates,
+           count(*) FILTER (WHERE status = '请假') AS leaves
+    FROM att_rows GROUP BY member_id
+),
+-- 学习强国: daily rows, and the increase between consecutive snapshots spread over (d1, d2].
+snapshots AS (
+    SELECT member_id, as_of AS d2, total, total_kind,
+           lag(as_of) OVER w AS d1, lag(total) OVER w AS t1
+    FROM live_study_totals WHERE branch_id = $branch_id
+    WINDOW w AS (PARTITION BY member_id ORDER BY as_of)
+),
+intervals AS (
+    SELECT member_id, d1, d2,
+           CASE WHEN total_kind = 'yearly' AND year(d2) > year(d1) THEN total  -- a 年度积分 restarts on 1 January
+                ELSE greatest(total - t1, 0) END AS increase
+    FROM snapshots
+    WHERE d1 IS NOT NULL AND d2 >= $start AND d1 < $end
+),
+interval_days AS (
+    SELECT member_id, CAST(unnest(range(CAST(greatest(d1 + 1, $start) AS TIMESTAMP),
+                                        CAST(least(d2, $end) AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE) AS day,
+           increase / date_diff('day', d1, d2) AS points
+    FROM intervals
+),
+daily AS (
+    SELECT member_id, date AS day, points FROM live_study_daily
+    WHERE branch_id = $branch_id AND date BETWEEN $start AND $end
+),
+study_days AS (
+    SELECT member_id, day, points FROM daily
+    UNION ALL
+    SELECT i.member_id, i.day, i.points FROM interval_days i  -- a daily row wins for its own day
+    WHERE NOT EXISTS (SELECT 1 FROM daily d WHERE d.member_id = i.member_id AND d.day = i.day)
+),
+study AS (
+    SELECT member_id, count(*) AS study_days, sum(points) AS study_points, sum(points) / count(*) AS avg_daily,
+           count(*) FILTER (WHERE points > 0) AS active_days
+    FROM study_days GROUP BY member_id
+),
+-- 民主评议: the grade of the period's year, whenever it was held.
+appraisal AS (
+    SELECT member_id, arg_max(grade, coalesce(date, DATE '1900-01-01')) AS grade
+    FROM live_assessments
+    WHERE branch_id = $branch_id AND item = $appraisal_item AND year = $year
+    GROUP BY member_id
+),
+-- 加分 / 扣分 / 清零 items dated in the period (an item with only a 年度 counts in that year's period).
+items AS (
+    SELECT a.member_id, a.item, r.kind,
+           coalesce(a.points, CASE WHEN a.item = $honour_item THEN lv.points ELSE r.points END) AS value
+    FROM live_assessments a
+    LEFT JOIN rule_items r ON r.item = a.item
+    LEFT JOIN rule_levels lv ON lv.level = a.level
+    WHERE a.branch_id = $branch_id AND a.item <> $appraisal_item
+      AND (a.date BETWEEN $start AND $end OR (a.date IS NULL AND $grain = 'year' AND a.year = $year))
+),
+item_totals AS (
+    SELECT member_id,
+           least(coalesce(sum(value) FILTER (WHERE item = $volunteer_item AND value > 0 AND kind IS DISTINCT FROM 'veto'), 0),
+                 $volunteer_cap) AS volunteer,
+           coalesce(sum(value) FILTER (WHERE item <> $volunteer_item AND value > 0 AND kind IS DISTINCT FROM 'veto'), 0) AS other_bonus,
+           coalesce(sum(-value) FILTER (WHERE value < 0 AND kind IS DISTINCT FROM 'veto'), 0) AS item_deduction,
+           count(*) FILTER (WHERE kind = 'veto') AS veto_items
+    FROM items GROUP BY member_id
+),
+-- 清零 by six consecutive months, each with attendance records all 缺席 (请假 breaks the run).
+absent_months AS (
+    SELECT member_id, year(date) * 12 + month(date) - 1 AS month_index
+    FROM expected_attendance
+    WHERE branch_id = $branch_id AND date BETWEEN $lookback_start AND $end
+      AND activity_type <> '支委会' AND status <> '免'
+    GROUP BY ALL HAVING bool_and(status = '缺席')
+),
+run_veto AS (
+    SELECT a.member_id FROM absent_months a
+    JOIN absent_months b ON b.member_id = a.member_id AND b.month_index BETWEEN a.month_index - ($veto_months - 1) AND a.month_index
+    WHERE a.month_index >= year(CAST($start AS DATE)) * 12 + month(CAST($start AS DATE)) - 1
+    GROUP BY a.member_id, a.month_index HAVING count(*) >= $veto_months
+),
+scope AS (
+    SELECT member_id FROM roster
+    WHERE (transferred_in IS NULL OR transferred_in <= $end) AND (transferred_out IS NULL OR transferred_out >= $start)
+      AND (joined IS NULL OR joined <= $end)
+      AND (status = '在册' OR left_on >= $start OR transferred_out >= $start)
+    UNION SELECT member_id FROM att UNION SELECT member_id FROM study
+    UNION SELECT member_id FROM appraisal UNION SELECT member_id FROM item_totals
+),
+components AS (
+    SELECT r.member_id, r.name, r.party_group, r.campus, r.category, r.is_committee,
+           att.expected, att.attended, att.absences, att.unmarked, att.lates, att.leaves,
+           CAST(att.attended AS DOUBLE) / nullif(att.expected, 0) AS attendance_rate,
+           study.study_days, study.active_days, study.study_points, study.avg_daily,
+           appraisal.grade AS appraisal,
+           coalesce(it.volunteer, 0) AS volunteer_bonus, coalesce(it.other_bonus, 0) AS other_bonus,
+           coalesce(att.absences, 0) * $per_absence + coalesce(att.lates, 0) * $per_late AS attendance_deduction,
+           coalesce(it.item_deduction, 0) AS item_deduction,
+           coalesce(it.veto_items, 0) > 0 AS veto_by_item,
+           coalesce(appraisal.grade = $veto_grade, false) AS veto_by_appraisal,
+           r.member_id IN (SELECT member_id FROM run_veto) AS veto_by_absence
+    FROM scope JOIN roster r USING (member_id)
+    LEFT JOIN att USING (member_id) LEFT JOIN study USING (member_id)
+    LEFT JOIN appraisal USING (member_id) LEFT JOIN item_totals it USING (member_id)
+),
+scored AS (
+    SELECT *,
+           CASE WHEN expected > 0 THEN $w_attendance * attendance_rate END AS attendance_score,
+           CASE WHEN $w_study > 0 AND study_days > 0 THEN $w_study * least(1.0, avg_daily / $study_target) END AS study_score,
+           CASE WHEN appraisal IS NOT NULL THEN $w_appraisal * g.points / $grade_max END AS appraisal_score
+    FROM components LEFT JOIN rule_grades g ON g.grade = components.appraisal
+),
+indexed AS (
+    SELECT *,
+           $base_max * (coalesce(attendance_score, 0) + coalesce(study_score, 0) + coalesce(appraisal_score, 0))
+             / nullif(CASE WHEN attendance_score IS NOT NULL THEN $w_attendance ELSE 0 END
+                    + CASE WHEN study_score IS NOT NULL THEN $w_study ELSE 0 END
+                    + CASE WHEN appraisal_score IS NOT NULL THEN $w_appraisal ELSE 0 END, 0) AS base,
+           least(volunteer_bonus + other_bonus, $bonus_cap) AS bonus,
+           attendance_deduction + item_deduction AS deduction,
+           veto_by_item OR veto_by_appraisal OR veto_by_absence AS vetoed
+    FROM scored
+),
+final AS (
+    SELECT *,
+           greatest($discipline_max - deduction, 0) AS discipline,
+           CASE WHEN vetoed THEN 0.0 WHEN base IS NOT NULL THEN base + bonus + greatest($discipline_max - deduction, 0) END AS "index"
+    FROM indexed
+)
+SELECT *,
+       CASE WHEN "index" IS NULL THEN NULL
+            WHEN round("index", 2) >= $star5 THEN 5 WHEN round("index", 2) >= $star4 THEN 4
+            WHEN round("index", 2) >= $star3 THEN 3 WHEN round("index", 2) >= $star2 THEN 2 ELSE 1 END AS stars,
+       round("index", 2) < $needs_help_below AS needs_help,
+       count(*) OVER (PARTITION BY name) > 1 AS name_shared
+FROM final
+ORDER BY party_group NULLS LAST, name, member_id
