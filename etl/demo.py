@@ -82,7 +82,7 @@ def _mark(rng: random.Random, person: Person, when: dt.date) -> str | None:
     if person.habit == "ill" and when.month in (9, 10):
         return "免"
     p = rng.random()
-    odds = (0.80, 0.87, 0.94, 0.98) if person.habit == "good" else (0.55, 0.65, 0.80, 0.95)
+    odds = (0.86, 0.92, 0.975, 0.99) if person.habit == "good" else (0.55, 0.65, 0.80, 0.95)
     if p < odds[0]:
         return "√"
     if p < odds[1]:

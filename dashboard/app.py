@@ -1,0 +1,34 @@
+"""先锋指数看板 — `streamlit run dashboard/app.py`. Navigation, the demo banner and the data version;
+every page is one file in views/ and only lays out.
+
+The page files live in views/, not pages/: a pages/ folder beside the entry script makes Streamlit
+route deep links itself (its legacy multipage mode) on a freshly started server, bypassing this file.
+"""
+import streamlit as st
+
+from dashboard import data, strings as S
+from etl.db import DatabaseBusy
+
+st.set_page_config(page_title=S.APP_TITLE, page_icon="★", layout="wide")
+
+navigation = st.navigation({
+    S.NAV_SECTION_DASHBOARD: [
+        st.Page("views/overview.py", title=S.PAGE_OVERVIEW, icon=":material/dashboard:", default=True),
+        st.Page("views/index.py", title=S.PAGE_INDEX, icon=":material/insights:"),
+        st.Page("views/stars.py", title=S.PAGE_STARS, icon=":material/star:"),
+        st.Page("views/orglife.py", title=S.PAGE_ORGLIFE, icon=":material/groups:"),
+        st.Page("views/study.py", title=S.PAGE_STUDY, icon=":material/menu_book:"),
+        st.Page("views/member.py", title=S.PAGE_MEMBER, icon=":material/person:"),
+    ],
+    S.NAV_SECTION_DATA: [st.Page("views/upload.py", title=S.PAGE_UPLOAD, icon=":material/upload:")],
+})
+
+st.sidebar.markdown(f"### {S.APP_TITLE}")
+if data.is_demo():
+    st.warning(S.DEMO_BANNER, icon=":material/science:")
+try:
+    data.refresh_version()
+except DatabaseBusy as exc:
+    st.error(S.BUSY.format(error=exc))
+    st.stop()
+navigation.run()

@@ -1,0 +1,58 @@
+"""Building blocks every page uses: a chart with its data downloads, a table with downloads, KPI
+cards and the empty state."""
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import strings as S
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={c: S.COLUMNS.get(c, c) for c in frame.columns})
+
+
+def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+        for sheet, frame in frames.items():
+            labelled(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
+    return buffer.getvalue()
+
+
+def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    row = st.container(horizontal=True, gap="small")
+    # utf-8-sig: Excel opens a CSV with a BOM as UTF-8, so the Chinese headers survive.
+    row.download_button(S.DOWNLOAD_CSV, labelled(frame).to_csv(index=False).encode("utf-8-sig"), f"{name}.csv",
+                        "text/csv", key=f"csv-{key}", on_click="ignore", icon=":material/download:")
+    row.download_button(S.DOWNLOAD_XLSX, to_xlsx({name: frame}), f"{name}.xlsx",
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
+                        on_click="ignore", icon=":material/download:")
+
+
+def chart(fig, frame: pd.DataFrame, name: str, key: str) -> None:
+    """A chart and, under it, the very frame it was drawn from as CSV and xlsx."""
+    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})
+    downloads(frame, name, key)
+
+
+def table(frame: pd.DataFrame, name: str, key: str, **kwargs) -> None:
+    st.dataframe(labelled(frame), hide_index=True, key=f"table-{key}", **kwargs)
+    downloads(frame, name, key)
+
+
+def kpi(column, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: str | None = None) -> None:
+    shown = "—" if value is None or pd.isna(value) else fmt.format(value)
+    change = None if delta is None or pd.isna(delta) else fmt.format(delta) if not fmt.endswith("%}") else f"{delta * 100:+.1f} 个百分点"
+    column.metric(label, shown, change if change is None or change.startswith(("+", "-")) else f"+{change}", help=help_text, border=True)
+
+
+def empty_state() -> None:
+    st.info(f"**{S.EMPTY_TITLE}**\n\n{S.EMPTY_BODY}")
+    st.page_link("views/upload.py", label=S.EMPTY_GO, icon=":material/upload:")
+
+
+def stars_text(stars) -> str:
+    return "—" if stars is None or pd.isna(stars) else "★" * int(stars)

@@ -1,0 +1,117 @@
+"""The pages' only door to the data: cached calls into queries.py.
+
+A cache key is (database file, data version, branch, rules hash, the query's own arguments such as
+the period). The data version is read once per script run and changes with every load or undo, so
+a CLI load shows up on the next click. A connection is opened only when the cache misses and is
+closed straight after (the one-writer rule of etl/db.py): the CLI can load while the app runs.
+"""
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from dashboard import queries
+from etl.db import Database, default_db_path
+from etl.scoring import engine
+
+VERSION_KEY = "_data_version"
+
+
+@st.cache_resource(show_spinner=False)
+def database(path: str) -> Database:
+    db = Database(path)
+    db.init()  # a new installation starts with an empty, valid database
+    return db
+
+
+def db() -> Database:
+    return database(str(default_db_path()))
+
+
+def is_demo() -> bool:
+    return os.environ.get("VANGUARD_DEMO") == "1"
+
+
+def refresh_version() -> str:
+    """Read the data version once for this run (the app calls this at the top of every run)."""
+    with db().connect() as con:
+        version = queries.data_version(con)
+        st.session_state["_live_loads"] = queries.live_load_count(con)
+    st.session_state[VERSION_KEY] = version
+    return version
+
+
+def live_loads() -> int:
+    return st.session_state.get("_live_loads", 0)
+
+
+@st.cache_resource(show_spinner=False)
+def _rules(branch: str):
+    return engine.rules_for(branch)
+
+
+def rules(branch: str):
+    return _rules(branch)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _run(name: str, db_path: str, version: str, rules_sha: str, branch: str | None, args: tuple, with_rules: bool):
+    with database(db_path).connect() as con:
+        fn = getattr(queries, name)
+        if branch is None:
+            return fn(con, *args)
+        return fn(con, branch, *args, _rules(branch)) if with_rules else fn(con, branch, *args)
+
+
+def _call(name: str, branch: str | None, *args, with_rules: bool = True):
+    sha = _rules(branch).sha256 if branch else ""
+    return _run(name, str(db().path), st.session_state.get(VERSION_KEY, ""), sha, branch, args, with_rules)
+
+
+def branches() -> list[str]:
+    return _call("branches", None)
+
+
+def data_months(branch):
+    return _call("data_months", branch, with_rules=False)
+
+
+def member_scores(branch, period):
+    return _call("member_scores", branch, period)
+
+
+def branch_summary(branch, period):
+    return _call("branch_summary", branch, period)
+
+
+def compliance(branch, period):
+    return _call("compliance", branch, period)
+
+
+def monthly(branch, year):
+    return _call("monthly", branch, year)
+
+
+def alerts(branch, period):
+    return _call("alerts", branch, period)
+
+
+def attendance_matrix(branch, period):
+    return _call("attendance_matrix", branch, period, with_rules=False)
+
+
+def absence_trend(branch, year):
+    return _call("absence_trend", branch, year, with_rules=False)
+
+
+def member_options(branch):
+    return _call("member_options", branch, with_rules=False)
+
+
+def member_explanation(branch, period, member_id):
+    return _call("member_explanation", branch, period, int(member_id))
+
+
+def load_history(branch):
+    return _call("load_history", branch, with_rules=False)

@@ -1,0 +1,141 @@
+"""Every piece of UI text, in one place, so wording can change without touching pages or tests
+(browser tests find elements by these constants)."""
+
+APP_TITLE = "先锋指数看板"
+DEMO_BANNER = "演示数据：当前看到的是生成的演示支部，不是真实数据。放入 data/vanguard.duckdb 或设置 VANGUARD_DB 后显示真实数据。"
+
+# navigation
+NAV_SECTION_DASHBOARD = "看板"
+NAV_SECTION_DATA = "数据"
+PAGE_OVERVIEW = "总览"
+PAGE_INDEX = "先锋指数"
+PAGE_STARS = "评星定级"
+PAGE_ORGLIFE = "组织生活"
+PAGE_STUDY = "学习"
+PAGE_MEMBER = "党员档案"
+PAGE_UPLOAD = "数据上传"
+
+# sidebar
+BRANCH = "党支部"
+GRAIN = "统计粒度"
+GRAINS = {"month": "月", "quarter": "季度", "year": "年"}
+PERIOD = "统计期"
+DATA_VERSION = "数据版本：{n} 次有效装载"
+
+# empty state
+EMPTY_TITLE = "还没有数据"
+EMPTY_BODY = ("请先到“数据上传”页上传**党员名册**（姓名、党小组、党员类别），再上传考勤、学习强国积分和考评表。"
+              "每种表格都可以在上传页下载模板，照着填写即可。")
+EMPTY_GO = "前往数据上传"
+NO_SCORES = "本统计期没有可计分的数据。"
+
+# KPIs
+KPI_BRANCH_INDEX = "堡垒指数"
+KPI_MEMBER_MEAN = "平均先锋指数"
+KPI_ATTENDANCE = "出勤率"
+KPI_COMPLIANCE = "三会一课达标率"
+KPI_PARTICIPATION = "学习参与率"
+KPI_DELTA_HELP = "与上一统计期（{previous}）相比"
+STARS_TEXT = "{stars} 星"
+
+# overview
+TREND_TITLE = "{year} 年逐月趋势"
+TREND_BRANCH = "堡垒指数"
+TREND_MEAN = "平均先锋指数"
+STAR_TREND_TITLE = "{year} 年逐月星级分布（人数）"
+ALERTS_TITLE = "需要关注"
+ALERT_NEEDS_HELP = "先锋指数低于 {line} 分（需帮扶）：{n} 人"
+ALERT_VETO_WATCH = "距“连续 6 个月缺席”清零还差 1–2 个月：{n} 人"
+ALERT_UNMET = "三会一课未达标：{n} 项"
+ALERT_STUDY_DROP = "学习参与率下降 {drop:.0%}（{before:.0%} → {after:.0%}）"
+ALERT_NONE = "本统计期没有需要特别关注的事项。"
+
+# index page
+INDEX_DISTRIBUTION = "先锋指数分布"
+INDEX_BY_GROUP = "各党小组平均先锋指数（逐月）"
+INDEX_BY_CAMPUS = "各校区平均先锋指数（逐月）"
+INDEX_COMPONENTS = "分项构成（党小组平均）"
+INDEX_TABLE = "党员先锋指数明细"
+
+# stars page
+STARS_OVER_TIME = "星级分布（逐月）"
+STARS_MOVES = "星级变化：{previous} → {current}"
+STARS_UP = "上升"
+STARS_DOWN = "下降"
+STARS_SAME = "不变"
+STARS_TABLE = "党员星级"
+STARS_BRANCH = "支部星级"
+
+# org life page
+COMPLIANCE_CALENDAR = "{year} 年三会一课达标日历（实际/应开展；季度、年度要求记在季末、年末）"
+HELD = "已开展"
+MISSING = "未开展"
+ATTENDANCE_BY_MEMBER = "党员 × 活动类型 出勤率"
+ABSENCE_TREND = "缺席与请假（逐月人次）"
+
+# study page
+STUDY_PARTICIPATION = "学习参与率（逐月，按党小组）"
+STUDY_AVERAGE = "日均积分（逐月，按党小组平均）"
+STUDY_NOTE = "学习积分属于个人：本页只显示支部和党小组的参与情况与平均值，不对个人积分排名。"
+
+# member page
+MEMBER_PICK = "选择党员"
+MEMBER_TREND = "{name} 逐月先锋指数与分项"
+MEMBER_COMPONENTS = "本期分项"
+MEMBER_ITEMS = "加分、扣分与清零事项"
+MEMBER_ATTENDANCE = "考勤记录（每一行的来源）"
+MEMBER_STUDY = "学习强国记录（来源）"
+MEMBER_VETO = "清零原因"
+MEMBER_NO_DATA = "无数据"
+
+# upload page
+UPLOAD_TITLE = "上传表格"
+UPLOAD_HELP = "支持 .xlsx、.xls、.ods、.csv（UTF-8 或 GBK）。可一次选择多个文件；每个文件单独检查、整份装入或整份拒绝。"
+UPLOAD_WIDGET = "选择文件"
+UPLOAD_KIND = "数据类型"
+UPLOAD_KIND_AUTO = "自动识别"
+UPLOAD_YEAR = "年份（用于“3月15日”这类没有年份的日期）"
+UPLOAD_YEAR_NONE = "不指定"
+UPLOAD_PARTIAL = "名册只新增和更新（不把缺少的党员标记为离开）"
+UPLOAD_DETECTED = "识别为：{kind}"
+UPLOAD_PREVIEW = "解析预览（前 {n} 行）"
+UPLOAD_REPORT = "检查报告：{n} 个问题，文件不会装载"
+UPLOAD_REPORT_DOWNLOAD = "下载检查报告（xlsx）"
+UPLOAD_OK = "检查通过：{rows} 行可装载"
+UPLOAD_WILL_LEAVE = "这份名册中没有、将标记为离开的党员：{names}"
+UPLOAD_UNMARKED = "应到但没有考勤标记、将按缺席（未签到）计的党员"
+UPLOAD_REPLACES = "将替换旧数据 {n} 行"
+UPLOAD_REPEAT = "与装载 #{load_id} 的文件完全相同，无需再次装载。"
+UPLOAD_CONFIRM = "确认装载"
+UPLOAD_DONE = "已装载为 #{load_id}：{rows} 行，替换旧数据 {replaced} 行。"
+UPLOAD_PROGRESS = "正在装载 {name}……"
+HISTORY_TITLE = "装载历史"
+HISTORY_UNDO = "撤销"
+HISTORY_UNDO_PICK = "选择要撤销的装载"
+HISTORY_UNDO_CONFIRM = "确认撤销 #{load_id}（{file}）？被它替换的旧数据会重新生效。"
+HISTORY_UNDO_YES = "确认撤销"
+HISTORY_UNDO_NO = "取消"
+HISTORY_UNDONE = "已撤销装载 #{load_id}。"
+TEMPLATES_TITLE = "下载模板"
+TEMPLATE_NAMES = {"roster": "党员名册模板", "attendance": "考勤模板", "study": "学习强国积分模板", "assessment": "考评模板"}
+BUSY = "数据库正忙：{error}"
+
+# downloads
+DOWNLOAD_CSV = "CSV"
+DOWNLOAD_XLSX = "Excel"
+
+# column labels shown to people
+COLUMNS = {
+    "member": "党员", "name": "姓名", "party_group": "党小组", "campus": "校区", "category": "类别",
+    "attendance_rate": "出勤率", "avg_daily": "日均积分", "appraisal": "民主评议", "base": "基本", "bonus": "加分",
+    "deduction": "扣分", "discipline": "守纪", "vetoed": "清零", "index": "先锋指数", "stars": "星级",
+    "month": "月份", "requirement": "要求", "unit": "周期", "required": "应开展", "held": "实际", "met": "达标",
+    "participation": "参与率", "activity_type": "活动类型", "status": "状态", "count": "人次",
+    "load_id": "装载编号", "kind": "类型", "file_name": "文件", "rows_read": "读取行数", "rows_loaded": "装载行数",
+    "rows_replaced": "替换行数", "loaded_by": "装载人", "loaded_at": "装载时间", "undone_at": "撤销时间",
+    "previous_stars": "上期星级", "move": "变化", "expected": "应到", "attended": "实到", "absences": "缺席",
+    "leaves": "请假", "lates": "迟到", "date": "日期", "mark": "标记", "note": "说明", "src_sheet": "工作表",
+    "src_row": "行号", "item": "事项", "value": "分值", "effect": "作用", "component": "分项", "weight": "满分",
+    "score": "得分", "detail": "计算", "branch_index": "堡垒指数", "member_mean": "平均先锋指数",
+    "compliance_rate": "达标率", "run": "连续缺席月数", "people": "人数",
+}

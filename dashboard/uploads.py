@@ -1,0 +1,50 @@
+"""What the upload page does with a file, apart from laying it out: read, validate, and preview the
+load as a rolled-back transaction (so the preview's numbers are the load's own); then load or undo.
+Results are kept per file content and data version, so a rerun does not re-read the file."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from etl import load, pipeline
+from etl.pipeline import Prepared
+
+USER = "看板上传"
+
+
+@dataclass
+class Checked:
+    name: str
+    prepared: Prepared
+    preview: load.LoadResult | None
+
+    @property
+    def ok(self) -> bool:
+        return self.prepared.ok
+
+    def rows(self, limit: int = 50) -> pd.DataFrame:
+        frames = [f for k, f in self.prepared.frames.items() if k != "meetings" and not f.empty]
+        return frames[0].head(limit) if frames else pd.DataFrame()
+
+
+def check(branch: str, name: str, content: bytes, kind: str, year: int | None, partial: bool) -> Checked:
+    key = ("checked", branch, hashlib.sha256(content).hexdigest(), name, kind, year, partial, st.session_state.get(data.VERSION_KEY))
+    if key not in st.session_state:
+        db = data.db()
+        parsed = pipeline.read_file(content, name, kind=kind, year=year)
+        prepared = pipeline.validate(db, branch, parsed)
+        preview = pipeline.commit(db, prepared, USER, partial=partial, dry_run=True) if prepared.ok else None
+        st.session_state[key] = Checked(name, prepared, preview)
+    return st.session_state[key]
+
+
+def commit(checked: Checked, partial: bool, progress) -> load.LoadResult:
+    return pipeline.commit(data.db(), checked.prepared, USER, partial=partial, progress=progress)
+
+
+def undo(load_id: int) -> dict:
+    return load.undo_load(data.db(), load_id, USER)

@@ -1,0 +1,44 @@
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, components as ui, data, state, strings as S
+
+ctx = state.sidebar()
+st.title(S.PAGE_MEMBER)
+if ctx.period is None:
+    ui.empty_state()
+    st.stop()
+
+options = data.member_options(ctx.branch)
+labels = {r.member_id: r.name + (f"（{r.party_group}）" if r.shared else "") + ("（已离开）" if r.status == "离开" else "")
+          for r in options.itertuples()}
+member_id = st.selectbox(S.MEMBER_PICK, list(labels), format_func=labels.get, key="member")
+_, members_monthly = data.monthly(ctx.branch, ctx.period.year)
+history = members_monthly[members_monthly["member_id"] == member_id] if not members_monthly.empty else pd.DataFrame()
+if not history.empty:
+    view = history[["month", "index", "base", "bonus", "discipline", "attendance_rate", "avg_daily", "stars"]]
+    fig = charts.trend(view, "month", {"index": S.COLUMNS["index"], "base": S.COLUMNS["base"], "bonus": S.COLUMNS["bonus"],
+                                       "discipline": S.COLUMNS["discipline"]}, S.MEMBER_TREND.format(name=labels[member_id]))
+    ui.chart(fig, view, "逐月先锋指数", "member-trend")
+
+try:
+    x = data.member_explanation(ctx.branch, ctx.period, member_id)
+except LookupError:
+    st.info(S.MEMBER_NO_DATA)
+    st.stop()
+m = x.member
+cols = st.columns(3)
+cols[0].metric(S.COLUMNS["index"], S.MEMBER_NO_DATA if pd.isna(m["index"]) else f"{m['index']:.2f}", border=True)
+cols[1].metric(S.COLUMNS["stars"], ui.stars_text(m["stars"]), border=True)
+cols[2].metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)
+if x.vetoes:
+    st.error(S.MEMBER_VETO + "：" + "；".join(x.vetoes))
+st.subheader(S.MEMBER_COMPONENTS)
+ui.table(x.components, "分项", "components")
+st.subheader(S.MEMBER_ITEMS)
+ui.table(x.items[["item", "date", "year", "grade", "level", "value", "effect", "note", "load_id", "file_name", "src_sheet", "src_row"]],
+         "考评事项", "items")
+st.subheader(S.MEMBER_ATTENDANCE)
+ui.table(x.attendance, "考勤记录", "attendance")
+st.subheader(S.MEMBER_STUDY)
+ui.table(x.study, "学习记录", "study")

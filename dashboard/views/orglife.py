@@ -1,0 +1,24 @@
+import streamlit as st
+
+from dashboard import charts, components as ui, data, state, strings as S
+from etl.scoring.period import parse
+
+ctx = state.sidebar()
+st.title(S.PAGE_ORGLIFE)
+if ctx.period is None:
+    ui.empty_state()
+    st.stop()
+
+year = parse(str(ctx.period.year))
+compliance = data.compliance(ctx.branch, year)
+if not compliance.empty:
+    view = compliance[["requirement", "unit", "required", "held", "met"]]
+    ui.chart(charts.calendar(compliance, S.COMPLIANCE_CALENDAR.format(year=ctx.period.year)), view, "三会一课达标", "calendar")
+
+matrix = data.attendance_matrix(ctx.branch, ctx.period)
+if not matrix.empty:
+    ui.chart(charts.heatmap(matrix, "activity_type", "member", "attendance_rate", S.ATTENDANCE_BY_MEMBER), matrix,
+             "党员出勤率", "matrix")
+absences = data.absence_trend(ctx.branch, ctx.period.year)
+if not absences.empty:
+    ui.chart(charts.bars(absences, "month", "count", "status", S.ABSENCE_TREND), absences, "缺席与请假", "absences")

@@ -1,0 +1,51 @@
+import streamlit as st
+
+from dashboard import charts, components as ui, data, queries, state, strings as S
+
+ctx = state.sidebar()
+st.title(S.PAGE_OVERVIEW)
+if ctx.period is None:
+    ui.empty_state()
+    st.stop()
+
+now, before = data.branch_summary(ctx.branch, ctx.period), data.branch_summary(ctx.branch, ctx.period.previous())
+delta = lambda key: None if now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
+help_text = S.KPI_DELTA_HELP.format(previous=ctx.period.previous())
+cols = st.columns(5)
+ui.kpi(cols[0], f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}", now["index"], delta("index"), help_text=help_text)
+ui.kpi(cols[1], S.KPI_MEMBER_MEAN, now["member_mean"], delta("member_mean"), help_text=help_text)
+ui.kpi(cols[2], S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate"), "{:.1%}", help_text)
+ui.kpi(cols[3], S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", help_text)
+ui.kpi(cols[4], S.KPI_PARTICIPATION, now["participation"], delta("participation"), "{:.1%}", help_text)
+
+branch_monthly, members_monthly = data.monthly(ctx.branch, ctx.period.year)
+left, right = st.columns(2)
+with left:
+    fig = charts.trend(branch_monthly, "month", {"branch_index": S.TREND_BRANCH, "member_mean": S.TREND_MEAN},
+                       S.TREND_TITLE.format(year=ctx.period.year))
+    ui.chart(fig, branch_monthly, "逐月趋势", "trend")
+with right:
+    counts = queries.star_counts(members_monthly)
+    ui.chart(charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(year=ctx.period.year)), counts, "逐月星级分布", "star-trend")
+
+st.subheader(S.ALERTS_TITLE)
+alerts = data.alerts(ctx.branch, ctx.period)
+rules = data.rules(ctx.branch)
+shown = False
+if not alerts["needs_help"].empty:
+    shown = True
+    with st.expander(S.ALERT_NEEDS_HELP.format(line=rules["stars"]["needs_help_below"], n=len(alerts["needs_help"])), expanded=True):
+        ui.table(alerts["needs_help"], "需帮扶党员", "needs-help")
+if not alerts["veto_watch"].empty:
+    shown = True
+    with st.expander(S.ALERT_VETO_WATCH.format(n=len(alerts["veto_watch"])), expanded=True):
+        ui.table(alerts["veto_watch"], "清零预警", "veto-watch")
+if not alerts["unmet"].empty:
+    shown = True
+    with st.expander(S.ALERT_UNMET.format(n=len(alerts["unmet"])), expanded=True):
+        ui.table(alerts["unmet"], "三会一课未达标", "unmet")
+if alerts["study_drop"]:
+    shown = True
+    st.warning(S.ALERT_STUDY_DROP.format(**alerts["study_drop"]))
+if not shown:
+    st.success(S.ALERT_NONE)

@@ -1,0 +1,22 @@
+import streamlit as st
+
+from dashboard import charts, components as ui, data, queries, state, strings as S
+
+ctx = state.sidebar()
+st.title(S.PAGE_STUDY)
+if ctx.period is None:
+    ui.empty_state()
+    st.stop()
+
+st.caption(S.STUDY_NOTE)
+summary = data.branch_summary(ctx.branch, ctx.period)
+ui.kpi(st.columns(4)[0], S.KPI_PARTICIPATION, summary["participation"], fmt="{:.1%}")
+_, members_monthly = data.monthly(ctx.branch, ctx.period.year)
+groups = queries.study_by_group(members_monthly)
+left, right = st.columns(2)
+with left:
+    ui.chart(charts.by_group_lines(groups, "month", "participation", "party_group", S.STUDY_PARTICIPATION, percent=True),
+             groups[["month", "party_group", "participation"]], "学习参与率", "participation")
+with right:
+    ui.chart(charts.by_group_lines(groups, "month", "avg_daily", "party_group", S.STUDY_AVERAGE),
+             groups[["month", "party_group", "avg_daily"]], "日均积分", "average")

@@ -1,0 +1,98 @@
+"""AppTest: every page renders on the demo database and on an empty one; the upload page parses a
+file through the file uploader, shows its report, and loads on confirm."""
+import pytest
+
+from dashboard import strings as S
+from tests import filebuilders as fb
+from tests.dashboard.conftest import PAGES, open_page
+
+TITLES = {"overview": S.PAGE_OVERVIEW, "index": S.PAGE_INDEX, "stars": S.PAGE_STARS, "orglife": S.PAGE_ORGLIFE,
+          "study": S.PAGE_STUDY, "member": S.PAGE_MEMBER, "upload": S.PAGE_UPLOAD}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_demo_database(monkeypatch, demo_db, page):
+    at = open_page(monkeypatch, demo_db, page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert [t.value for t in at.title] == [TITLES[page]]
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_guidance_on_an_empty_database(monkeypatch, empty_db, page):
+    at = open_page(monkeypatch, empty_db, page)
+    assert not at.exception, [e.value for e in at.exception]
+    if page != "upload":
+        assert any(S.EMPTY_TITLE in i.value for i in at.info)
+
+
+def test_overview_shows_kpis_trends_and_alerts(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "overview")
+    labels = [m.label for m in at.metric]
+    assert any(label.startswith(S.KPI_BRANCH_INDEX) for label in labels)
+    assert {S.KPI_MEMBER_MEAN, S.KPI_ATTENDANCE, S.KPI_COMPLIANCE, S.KPI_PARTICIPATION} <= set(labels)
+    assert at.sidebar.selectbox(key="period").value == "2025-12"
+    expanders = [e.label for e in at.expander]
+    assert any("需帮扶" in label for label in expanders)
+    # Every chart has its data as CSV and Excel.
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads.count(S.DOWNLOAD_CSV) >= 2 and downloads.count(S.DOWNLOAD_XLSX) >= 2
+
+
+def test_the_period_picker_changes_the_numbers(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "overview")
+    december = {m.label: m.value for m in at.metric}
+    at.sidebar.radio(key="grain").set_value("quarter").run()
+    assert at.sidebar.selectbox(key="period").value == "2025-Q4"
+    quarter = {m.label: m.value for m in at.metric}
+    assert not at.exception and quarter != december
+
+
+def test_member_page_traces_numbers_to_rows(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "member")
+    assert not at.exception
+    subheaders = [s.value for s in at.subheader]
+    assert S.MEMBER_ATTENDANCE in subheaders and S.MEMBER_ITEMS in subheaders
+    attendance = at.dataframe[2].value if len(at.dataframe) > 2 else None
+    assert attendance is not None and "工作表" in attendance.columns and "行号" in attendance.columns
+
+
+def test_upload_parses_reports_and_loads_on_confirm(monkeypatch, empty_db, tmp_path):
+    at = open_page(monkeypatch, empty_db, "upload")
+    at.text_input(key="upload-branch").set_value("实验学校党支部").run()
+    bad = fb.xlsx(tmp_path / "bad.xlsx", {"S": [["姓名", "党小组", "党员类别"], ["张三", "一组", "群众"]]})
+    at.file_uploader(key="upload-files").upload("bad.xlsx", bad.read_bytes(),
+                                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert not at.exception
+    assert any(S.UPLOAD_REPORT.split("：")[0] in e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert list(report.columns) == ["文件", "工作表", "行号", "列", "内容", "问题", "修改建议"] and report.iloc[0]["行号"] == 2
+
+    roster = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}, {"名册": ["A1:E1"]})
+    at.file_uploader(key="upload-files").upload("名册.xlsx", roster.read_bytes()).run()
+    assert any("检查通过" in s.value for s in at.success)
+    at.button(key="confirm-名册.xlsx").click().run()
+    assert not at.exception
+    assert any("已装载为 #1" in s.value for s in at.success)
+    history = at.dataframe[-1].value if at.dataframe else None
+    assert history is not None and "名册.xlsx" in list(history["文件"])
+    assert at.sidebar.selectbox(key="branch").value == "实验学校党支部"
+
+
+def test_undo_asks_for_confirmation_first(monkeypatch, empty_db, tmp_path):
+    from tests.conftest import load_path
+    load_path(empty_db, fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))
+    at = open_page(monkeypatch, empty_db, "upload")
+    at.button(key="undo").click().run()
+    assert any("确认撤销 #1" in w.value for w in at.warning)
+    at.button(key="undo-no").click().run()
+    assert not any("确认撤销" in w.value for w in at.warning)
+    at.button(key="undo").click().run()
+    at.button(key="undo-yes").click().run()
+    assert not at.exception and any("已撤销装载 #1" in s.value for s in at.success)
+
+
+def test_templates_are_offered_for_every_kind(monkeypatch, empty_db):
+    at = open_page(monkeypatch, empty_db, "upload")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert set(S.TEMPLATE_NAMES.values()) <= set(labels)
