@@ -27,7 +27,7 @@ def _labels(*cols) -> dict:
 
 def _months_as_categories(fig: go.Figure) -> go.Figure:
     # '2025-03' would otherwise be read as a date and labelled 'Mar 2025'.
-    return fig.update_xaxes(type="category")
+    return fig.update_xaxes(type="category", categoryorder="category ascending")
 
 
 def trend(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, percent: bool = False) -> go.Figure:

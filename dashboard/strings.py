@@ -107,6 +107,7 @@ UPLOAD_UNMARKED = "应到但没有考勤标记、将按缺席（未签到）计�
 UPLOAD_REPLACES = "将替换旧数据 {n} 行"
 UPLOAD_REPEAT = "与装载 #{load_id} 的文件完全相同，无需再次装载。"
 UPLOAD_CONFIRM = "确认装载"
+UPLOAD_WAIT_FOR_ROSTER = "请先确认装载上面的党员名册：名册装载后，这个文件里的姓名才能与党员一一对应，届时会自动检查。"
 UPLOAD_DONE = "已装载为 #{load_id}：{rows} 行，替换旧数据 {replaced} 行。"
 UPLOAD_PROGRESS = "正在装载 {name}……"
 HISTORY_TITLE = "装载历史"

@@ -19,8 +19,9 @@ USER = "看板上传"
 @dataclass
 class Checked:
     name: str
-    prepared: Prepared
+    prepared: Prepared | None
     preview: load.LoadResult | None
+    waits_for_roster: bool = False
 
     @property
     def ok(self) -> bool:
@@ -32,6 +33,7 @@ class Checked:
 
 
 def check(branch: str, name: str, content: bytes, kind: str, year: int | None, partial: bool) -> Checked:
+    """One file read, validated and previewed; kept for the rerun."""
     key = ("checked", branch, hashlib.sha256(content).hexdigest(), name, kind, year, partial, st.session_state.get(data.VERSION_KEY))
     if key not in st.session_state:
         db = data.db()
@@ -40,6 +42,23 @@ def check(branch: str, name: str, content: bytes, kind: str, year: int | None, p
         preview = pipeline.commit(db, prepared, USER, partial=partial, dry_run=True) if prepared.ok else None
         st.session_state[key] = Checked(name, prepared, preview)
     return st.session_state[key]
+
+
+def check_batch(branch: str, files: list[tuple[str, bytes]], kind: str, year: int | None, partial: bool) -> list[Checked]:
+    """Rosters first. While a roster of the batch is still to be loaded, the other files wait:
+    their names can only be matched against the roster once it is in the database."""
+    parsed_kinds = {name: pipeline.read_file(content, name, kind=kind, year=year).kind for name, content in files}
+    ordered = sorted(files, key=lambda f: parsed_kinds[f[0]] != "roster")
+    result, roster_pending = [], False
+    for name, content in ordered:
+        if parsed_kinds[name] != "roster" and roster_pending:
+            result.append(Checked(name, None, None, waits_for_roster=True))
+            continue
+        item = check(branch, name, content, kind, year, partial)
+        if item.prepared.kind == "roster" and item.ok and not item.preview.repeat_of:
+            roster_pending = True
+        result.append(item)
+    return result
 
 
 def commit(checked: Checked, partial: bool, progress) -> load.LoadResult:

@@ -26,10 +26,13 @@ partial = cols[2].checkbox(S.UPLOAD_PARTIAL, key="upload-partial")
 files = st.file_uploader(S.UPLOAD_WIDGET, type=["xlsx", "xls", "xlsm", "ods", "csv"], accept_multiple_files=True, key="upload-files")
 
 if files and branch:
-    # A roster goes first, so the other files can match the members it adds.
-    checked = [uploads.check(branch, f.name, f.getvalue(), kind, year, partial) for f in files]
-    for item in sorted(checked, key=lambda c: c.prepared.kind != "roster"):
+    checked = uploads.check_batch(branch, [(f.name, f.getvalue()) for f in files], kind, year, partial)
+    for item in checked:
         with st.container(border=True):
+            if item.waits_for_roster:
+                st.markdown(f"**{item.name}**")
+                st.info(S.UPLOAD_WAIT_FOR_ROSTER)
+                continue
             st.markdown(f"**{item.name}** · " + S.UPLOAD_DETECTED.format(kind=KIND_NAMES.get(item.prepared.kind, "—")))
             for note in item.prepared.report.notes:
                 st.caption(note)

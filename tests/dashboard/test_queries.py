@@ -1,0 +1,85 @@
+"""The queries behind the pages, on the demo branch: each takes the branch and period it is for."""
+import pandas as pd
+
+from dashboard import queries
+from etl import load
+from etl.scoring.period import parse
+from etl.scoring.rules import load_rules
+from tests import filebuilders as fb
+from tests.conftest import load_path
+
+BRANCH = "实验学校党支部"
+RULES = load_rules()
+
+
+def test_the_data_version_changes_with_every_load_and_undo(db, roster_file, tmp_path):
+    with db.connect() as con:
+        v0 = queries.data_version(con)
+    _, result = load_path(db, roster_file)
+    with db.connect() as con:
+        v1 = queries.data_version(con)
+    load.undo_load(db, result.load_id, "测试")
+    with db.connect() as con:
+        v2 = queries.data_version(con)
+    assert len({v0, v1, v2}) == 3
+
+
+def test_periods_come_from_activity_not_from_an_appraisal_date(demo_db):
+    with demo_db.connect() as con:
+        months = queries.data_months(con, BRANCH)
+    assert months[0].label == "2025-01" and months[-1].label == "2025-12"  # the appraisal held 2026-01 is not a period
+
+
+def test_branch_summary_matches_the_scores(demo_db):
+    with demo_db.connect() as con:
+        summary = queries.branch_summary(con, BRANCH, parse("2025-Q3"), RULES)
+        members = queries.member_scores(con, BRANCH, parse("2025-Q3"), RULES)
+    assert abs(summary["member_mean"] - members["index"].mean()) < 1e-9
+    assert 0 < summary["attendance_rate"] < 1 and 0 <= summary["participation"] <= 1
+    assert summary["attendance_rate"] == members["attended"].sum() / members["expected"].sum()
+
+
+def test_alerts_name_the_member_heading_for_the_absence_veto(demo_db):
+    with demo_db.connect() as con:
+        october = queries.alerts(con, BRANCH, parse("2025-10"), RULES)
+        q3 = queries.alerts(con, BRANCH, parse("2025-Q3"), RULES)
+    # The demo's member who stopped coming in July has four all-absent months by October: two to go.
+    assert list(october["veto_watch"]["run"]) == [4]
+    assert set(q3["unmet"]["requirement"]) == {"党小组会", "党课"}
+    assert (october["needs_help"]["index"] < 60).all()
+
+
+def test_monthly_trends_and_star_counts(demo_db):
+    with demo_db.connect() as con:
+        branch, members = queries.monthly(con, BRANCH, 2025, RULES)
+    assert list(branch["month"]) == [f"2025-{m:02d}" for m in range(1, 13)]
+    counts = queries.star_counts(members)
+    assert counts.groupby("month")["count"].sum().eq(members.dropna(subset=["stars"]).groupby("month").size()).all()
+    assert set(queries.group_trend(members, "party_group")["party_group"]) == {"第一党小组", "第二党小组", "第三党小组"}
+
+
+def test_star_moves_between_periods(demo_db):
+    with demo_db.connect() as con:
+        nov = queries.member_scores(con, BRANCH, parse("2025-11"), RULES)
+        dec = queries.member_scores(con, BRANCH, parse("2025-12"), RULES)
+    moves = queries.star_moves(dec, nov)
+    ups = moves[moves["move"] == "上升"]
+    assert (ups["stars"] > ups["previous_stars"]).all() and len(moves) == dec["stars"].notna().sum()
+
+
+def test_study_by_group_has_no_individual_ranking(demo_db):
+    with demo_db.connect() as con:
+        _, members = queries.monthly(con, BRANCH, 2025, RULES)
+    groups = queries.study_by_group(members)
+    assert set(groups.columns) == {"month", "party_group", "participation", "avg_daily"}
+    assert "全支部" in set(groups["party_group"]) and "member" not in groups
+
+
+def test_queries_are_scoped_to_their_branch(demo_db, tmp_path):
+    other = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER})
+    load_path(demo_db, other, branch="二中党支部")
+    with demo_db.connect() as con:
+        assert queries.member_options(con, "二中党支部")["name"].tolist() == ["张三", "李四", "王五", "赵六"]
+        assert queries.data_months(con, "二中党支部") == []
+        assert "二中党支部" in queries.branches(con)
+        assert len(queries.load_history(con, "二中党支部")) == 1
