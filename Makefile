@@ -42,6 +42,7 @@ run: install
 
 bench: install
 	$(PY) bench/bench_load.py
+	$(PY) bench/bench_pages.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output
