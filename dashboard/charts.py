@@ -34,28 +34,28 @@ def trend(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, percent: 
     long = frame.melt(x, list(ys), var_name="series", value_name="value").assign(series=lambda f: f["series"].map(ys))
     fig = px.line(long, x=x, y="value", color="series", markers=True, title=title, labels={**_labels(x), "value": "", "series": ""})
     if percent:
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return _months_as_categories(fig)
 
 
 def by_group_lines(frame: pd.DataFrame, x: str, y: str, color: str, title: str, percent: bool = False) -> go.Figure:
     fig = px.line(frame, x=x, y=y, color=color, markers=True, title=title, labels=_labels(x, y, color))
     if percent:
-        fig.update_yaxes(tickformat=".0%")
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return _months_as_categories(fig)
 
 
 def stars_stacked(counts: pd.DataFrame, title: str) -> go.Figure:
-    counts = counts.assign(星级=counts["stars"].map(lambda s: "★" * int(s)))
+    counts = counts.assign(legend=counts["stars"].map(lambda s: "★" * int(s)))
     order = ["★" * s for s in (5, 4, 3, 2, 1)]
-    fig = px.bar(counts, x="month", y="count", color="星级", title=title, labels={**_labels("month"), "count": S.COLUMNS["people"]},
-                 category_orders={"星级": order}, color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()})
+    fig = px.bar(counts, x="month", y="count", color="legend", title=title,
+                 labels={**_labels("month"), "count": S.COLUMNS["people"], "legend": S.STAR_LEGEND}, category_orders={"legend": order}, color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()})
     return _months_as_categories(fig.update_layout(barmode="stack"))
 
 
 def histogram(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
     fig = px.histogram(frame, x=column, nbins=20, range_x=[0, 100], title=title, labels=_labels(column), color_discrete_sequence=[RED])
-    return fig.update_layout(bargap=0.05, yaxis_title="人数")
+    return fig.update_layout(bargap=0.05, yaxis_title=S.COLUMNS["people"])
 
 
 def stacked_components(frame: pd.DataFrame, title: str) -> go.Figure:
@@ -68,10 +68,10 @@ def calendar(compliance: pd.DataFrame, title: str) -> go.Figure:
     yearly requirements sit in the last month of their quarter or year."""
     frame = compliance.assign(
         row=[r if not isinstance(g, str) else f"{r}·{g}" for r, g in zip(compliance["requirement"], compliance["party_group"])],
-        col=pd.to_datetime(compliance["unit_end"]).dt.month.map(lambda m: f"{m}月"),
+        col=pd.to_datetime(compliance["unit_end"]).dt.month.map(lambda m: S.MONTH_LABEL.format(m=m)),
         ratio=(compliance["met"] / compliance["required"]).where(compliance["required"] > 0),
         label=[f"{h}/{r}" for h, r in zip(compliance["held"], compliance["required"])])
-    months = [f"{m}月" for m in range(1, 13)]
+    months = [S.MONTH_LABEL.format(m=m) for m in range(1, 13)]
     pivot = frame.pivot_table(index="row", columns="col", values="ratio", aggfunc="min").reindex(columns=months)
     text = frame.pivot_table(index="row", columns="col", values="label", aggfunc="first").reindex(index=pivot.index, columns=months)
     fig = go.Figure(go.Heatmap(z=pivot.values, x=months, y=list(pivot.index), text=text.fillna("").values,

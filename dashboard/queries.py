@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from dashboard import strings as S
 from etl.load import branch_id
 from etl.scoring import engine, explain, service
 from etl.scoring.period import Period, month
@@ -100,7 +101,7 @@ def group_trend(members_monthly: pd.DataFrame, by: str) -> pd.DataFrame:
     """Mean 先锋指数 per month per party group or campus."""
     if members_monthly.empty:
         return pd.DataFrame(columns=["month", by, "index"])
-    frame = members_monthly.assign(**{by: members_monthly[by].fillna("未填写")})
+    frame = members_monthly.assign(**{by: members_monthly[by].fillna(S.NOT_FILLED)})
     return frame.groupby(["month", by])["index"].mean().reset_index()
 
 
@@ -109,7 +110,7 @@ def component_breakdown(members: pd.DataFrame) -> pd.DataFrame:
     scored = members.dropna(subset=["index"])
     if scored.empty:
         return pd.DataFrame(columns=["party_group", "component", "score"])
-    means = scored.assign(party_group=scored["party_group"].fillna("未分组")).groupby("party_group")[["base", "bonus", "discipline"]].mean()
+    means = scored.assign(party_group=scored["party_group"].fillna(S.NO_GROUP)).groupby("party_group")[["base", "bonus", "discipline"]].mean()
     return means.reset_index().melt("party_group", var_name="component", value_name="score")
 
 
@@ -117,7 +118,7 @@ def star_moves(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     cols = ["member_id", "member", "party_group", "stars"]
     merged = current[cols].merge(previous[["member_id", "stars"]].rename(columns={"stars": "previous_stars"}), on="member_id", how="left")
     merged = merged.dropna(subset=["stars", "previous_stars"]).astype({"stars": int, "previous_stars": int})
-    merged["move"] = (merged["stars"] - merged["previous_stars"]).map(lambda d: "上升" if d > 0 else "下降" if d < 0 else "不变")
+    merged["move"] = (merged["stars"] - merged["previous_stars"]).map(lambda d: S.STARS_UP if d > 0 else S.STARS_DOWN if d < 0 else S.STARS_SAME)
     return merged.drop(columns="member_id").sort_values(["move", "party_group", "member"]).reset_index(drop=True)
 
 
@@ -179,11 +180,11 @@ def study_by_group(members_monthly: pd.DataFrame) -> pd.DataFrame:
     """Participation (members with points ÷ members) and mean daily points per group and month."""
     if members_monthly.empty:
         return pd.DataFrame(columns=["month", "party_group", "participation", "avg_daily"])
-    frame = members_monthly.assign(party_group=members_monthly["party_group"].fillna("未分组"),
+    frame = members_monthly.assign(party_group=members_monthly["party_group"].fillna(S.NO_GROUP),
                                    active=members_monthly["active_days"].fillna(0) > 0)
     by_group = frame.groupby(["month", "party_group"]).agg(participation=("active", "mean"), avg_daily=("avg_daily", "mean")).reset_index()
     whole = frame.groupby("month").agg(participation=("active", "mean"), avg_daily=("avg_daily", "mean")).reset_index()
-    return pd.concat([by_group, whole.assign(party_group="全支部")], ignore_index=True)
+    return pd.concat([by_group, whole.assign(party_group=S.WHOLE_BRANCH)], ignore_index=True)
 
 
 def member_options(con, branch: str) -> pd.DataFrame:

@@ -125,6 +125,27 @@ BUSY = "数据库正忙：{error}"
 DOWNLOAD_CSV = "CSV"
 DOWNLOAD_XLSX = "Excel"
 
+# words inside charts, tables and file names
+NO_GROUP = "未分组"
+NOT_FILLED = "未填写"
+WHOLE_BRANCH = "全支部"
+LEFT_SUFFIX = "（已离开）"
+MONTH_LABEL = "{m}月"
+STAR_LEGEND = "星级"
+PERCENT_POINTS = "{delta:+.1f} 个百分点"
+REPORT_SHEET = "检查报告"
+UPLOAD_USER = "看板上传"
+HISTORY_FILE = "装载历史"
+COMPLIANCE_FILE = "{year}年三会一课达标"
+NEEDS_HELP_FILE = "需帮扶党员"
+VETO_WATCH_FILE = "清零预警"
+UNMET_FILE = "三会一课未达标"
+MEMBER_TREND_FILE = "逐月先锋指数"
+MEMBER_COMPONENTS_FILE = "分项"
+MEMBER_ITEMS_FILE = "考评事项"
+MEMBER_ATTENDANCE_FILE = "考勤记录"
+MEMBER_STUDY_FILE = "学习记录"
+
 # column labels shown to people
 COLUMNS = {
     "member": "党员", "name": "姓名", "party_group": "党小组", "campus": "校区", "category": "类别",

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
+from dashboard import data, strings as S
 from etl import load, pipeline
 from etl.pipeline import Prepared
 
-USER = "看板上传"
+USER = S.UPLOAD_USER
 
 
 @dataclass

@@ -18,18 +18,18 @@ _, members_monthly = data.monthly(ctx.branch, ctx.period.year)
 left, right = st.columns(2)
 with left:
     ui.chart(charts.histogram(scored, "index", f"{S.INDEX_DISTRIBUTION}（{ctx.period}）"),
-             scored[["member", "party_group", "index"]], "先锋指数分布", "distribution")
+             scored[["member", "party_group", "index"]], S.INDEX_DISTRIBUTION, "distribution")
 with right:
     parts = queries.component_breakdown(members)
-    ui.chart(charts.stacked_components(parts, S.INDEX_COMPONENTS), parts, "分项构成", "components")
+    ui.chart(charts.stacked_components(parts, S.INDEX_COMPONENTS), parts, S.INDEX_COMPONENTS, "components")
 left, right = st.columns(2)
 with left:
     trend = queries.group_trend(members_monthly, "party_group")
-    ui.chart(charts.by_group_lines(trend, "month", "index", "party_group", S.INDEX_BY_GROUP), trend, "党小组趋势", "by-group")
+    ui.chart(charts.by_group_lines(trend, "month", "index", "party_group", S.INDEX_BY_GROUP), trend, S.INDEX_BY_GROUP, "by-group")
 with right:
     trend = queries.group_trend(members_monthly, "campus")
-    ui.chart(charts.by_group_lines(trend, "month", "index", "campus", S.INDEX_BY_CAMPUS), trend, "校区趋势", "by-campus")
+    ui.chart(charts.by_group_lines(trend, "month", "index", "campus", S.INDEX_BY_CAMPUS), trend, S.INDEX_BY_CAMPUS, "by-campus")
 
 st.subheader(S.INDEX_TABLE)
 ui.table(members[["member", "party_group", "campus", "category", "attendance_rate", "appraisal", "base", "bonus",
-                  "deduction", "discipline", "vetoed", "index", "stars"]], "先锋指数明细", "members")
+                  "deduction", "discipline", "vetoed", "index", "stars"]], S.INDEX_TABLE, "members")

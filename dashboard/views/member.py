@@ -10,7 +10,7 @@ if ctx.period is None:
     st.stop()
 
 options = data.member_options(ctx.branch)
-labels = {r.member_id: r.name + (f"（{r.party_group}）" if r.shared else "") + ("（已离开）" if r.status == "离开" else "")
+labels = {r.member_id: r.name + (f"（{r.party_group}）" if r.shared else "") + (S.LEFT_SUFFIX if r.status == "离开" else "")
           for r in options.itertuples()}
 member_id = st.selectbox(S.MEMBER_PICK, list(labels), format_func=labels.get, key="member")
 _, members_monthly = data.monthly(ctx.branch, ctx.period.year)
@@ -19,7 +19,7 @@ if not history.empty:
     view = history[["month", "index", "base", "bonus", "discipline", "attendance_rate", "avg_daily", "stars"]]
     fig = charts.trend(view, "month", {"index": S.COLUMNS["index"], "base": S.COLUMNS["base"], "bonus": S.COLUMNS["bonus"],
                                        "discipline": S.COLUMNS["discipline"]}, S.MEMBER_TREND.format(name=labels[member_id]))
-    ui.chart(fig, view, "逐月先锋指数", "member-trend")
+    ui.chart(fig, view, S.MEMBER_TREND_FILE, "member-trend")
 
 try:
     x = data.member_explanation(ctx.branch, ctx.period, member_id)
@@ -34,11 +34,11 @@ cols[2].metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)
 if x.vetoes:
     st.error(S.MEMBER_VETO + "：" + "；".join(x.vetoes))
 st.subheader(S.MEMBER_COMPONENTS)
-ui.table(x.components, "分项", "components")
+ui.table(x.components, S.MEMBER_COMPONENTS_FILE, "components")
 st.subheader(S.MEMBER_ITEMS)
 ui.table(x.items[["item", "date", "year", "grade", "level", "value", "effect", "note", "load_id", "file_name", "src_sheet", "src_row"]],
-         "考评事项", "items")
+         S.MEMBER_ITEMS_FILE, "items")
 st.subheader(S.MEMBER_ATTENDANCE)
-ui.table(x.attendance, "考勤记录", "attendance")
+ui.table(x.attendance, S.MEMBER_ATTENDANCE_FILE, "attendance")
 st.subheader(S.MEMBER_STUDY)
-ui.table(x.study, "学习记录", "study")
+ui.table(x.study, S.MEMBER_STUDY_FILE, "study")

@@ -13,12 +13,12 @@ year = parse(str(ctx.period.year))
 compliance = data.compliance(ctx.branch, year)
 if not compliance.empty:
     view = compliance[["requirement", "unit", "required", "held", "met"]]
-    ui.chart(charts.calendar(compliance, S.COMPLIANCE_CALENDAR.format(year=ctx.period.year)), view, "三会一课达标", "calendar")
+    ui.chart(charts.calendar(compliance, S.COMPLIANCE_CALENDAR.format(year=ctx.period.year)), view, S.COMPLIANCE_FILE.format(year=ctx.period.year), "calendar")
 
 matrix = data.attendance_matrix(ctx.branch, ctx.period)
 if not matrix.empty:
     ui.chart(charts.heatmap(matrix, "activity_type", "member", "attendance_rate", S.ATTENDANCE_BY_MEMBER), matrix,
-             "党员出勤率", "matrix")
+             S.ATTENDANCE_BY_MEMBER, "matrix")
 absences = data.absence_trend(ctx.branch, ctx.period.year)
 if not absences.empty:
-    ui.chart(charts.bars(absences, "month", "count", "status", S.ABSENCE_TREND), absences, "缺席与请假", "absences")
+    ui.chart(charts.bars(absences, "month", "count", "status", S.ABSENCE_TREND), absences, S.ABSENCE_TREND, "absences")

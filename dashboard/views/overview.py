@@ -9,7 +9,9 @@ if ctx.period is None:
     st.stop()
 
 now, before = data.branch_summary(ctx.branch, ctx.period), data.branch_summary(ctx.branch, ctx.period.previous())
-delta = lambda key: None if now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
+# A change is only shown against a period that had data: the months before the first upload are not zeros.
+compared = before["members_scored"] > 0
+delta = lambda key: None if not compared or now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
 help_text = S.KPI_DELTA_HELP.format(previous=ctx.period.previous())
 cols = st.columns(5)
 ui.kpi(cols[0], f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}", now["index"], delta("index"), help_text=help_text)
@@ -23,10 +25,10 @@ left, right = st.columns(2)
 with left:
     fig = charts.trend(branch_monthly, "month", {"branch_index": S.TREND_BRANCH, "member_mean": S.TREND_MEAN},
                        S.TREND_TITLE.format(year=ctx.period.year))
-    ui.chart(fig, branch_monthly, "逐月趋势", "trend")
+    ui.chart(fig, branch_monthly, S.TREND_TITLE.format(year=ctx.period.year), "trend")
 with right:
     counts = queries.star_counts(members_monthly)
-    ui.chart(charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(year=ctx.period.year)), counts, "逐月星级分布", "star-trend")
+    ui.chart(charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(year=ctx.period.year)), counts, S.STAR_TREND_TITLE.format(year=ctx.period.year), "star-trend")
 
 st.subheader(S.ALERTS_TITLE)
 alerts = data.alerts(ctx.branch, ctx.period)
@@ -35,15 +37,15 @@ shown = False
 if not alerts["needs_help"].empty:
     shown = True
     with st.expander(S.ALERT_NEEDS_HELP.format(line=rules["stars"]["needs_help_below"], n=len(alerts["needs_help"])), expanded=True):
-        ui.table(alerts["needs_help"], "需帮扶党员", "needs-help")
+        ui.table(alerts["needs_help"], S.NEEDS_HELP_FILE, "needs-help")
 if not alerts["veto_watch"].empty:
     shown = True
     with st.expander(S.ALERT_VETO_WATCH.format(n=len(alerts["veto_watch"])), expanded=True):
-        ui.table(alerts["veto_watch"], "清零预警", "veto-watch")
+        ui.table(alerts["veto_watch"], S.VETO_WATCH_FILE, "veto-watch")
 if not alerts["unmet"].empty:
     shown = True
     with st.expander(S.ALERT_UNMET.format(n=len(alerts["unmet"])), expanded=True):
-        ui.table(alerts["unmet"], "三会一课未达标", "unmet")
+        ui.table(alerts["unmet"], S.UNMET_FILE, "unmet")
 if alerts["study_drop"]:
     shown = True
     st.warning(S.ALERT_STUDY_DROP.format(**alerts["study_drop"]))

@@ -12,7 +12,7 @@ summary = data.branch_summary(ctx.branch, ctx.period)
 st.metric(S.STARS_BRANCH, ui.stars_text(summary["stars"]), border=True)
 _, members_monthly = data.monthly(ctx.branch, ctx.period.year)
 counts = queries.star_counts(members_monthly)
-ui.chart(charts.stars_stacked(counts, S.STARS_OVER_TIME), counts, "星级分布", "stars-over-time")
+ui.chart(charts.stars_stacked(counts, S.STARS_OVER_TIME), counts, S.STARS_OVER_TIME, "stars-over-time")
 
 current, previous = data.member_scores(ctx.branch, ctx.period), data.member_scores(ctx.branch, ctx.period.previous())
 moves = queries.star_moves(current, previous)
@@ -20,7 +20,7 @@ st.subheader(S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.pe
 cols = st.columns(3)
 for col, move in zip(cols, (S.STARS_UP, S.STARS_DOWN, S.STARS_SAME)):
     col.metric(move, int((moves["move"] == move).sum()) if not moves.empty else 0, border=True)
-ui.table(moves[moves["move"] != S.STARS_SAME] if not moves.empty else moves, "星级变化", "moves")
+ui.table(moves[moves["move"] != S.STARS_SAME] if not moves.empty else moves, S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.period), "moves")
 
 st.subheader(S.STARS_TABLE)
-ui.table(current[["member", "party_group", "index", "stars", "vetoed"]], "党员星级", "member-stars")
+ui.table(current[["member", "party_group", "index", "stars", "vetoed"]], S.STARS_TABLE, "member-stars")

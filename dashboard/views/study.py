@@ -16,7 +16,7 @@ groups = queries.study_by_group(members_monthly)
 left, right = st.columns(2)
 with left:
     ui.chart(charts.by_group_lines(groups, "month", "participation", "party_group", S.STUDY_PARTICIPATION, percent=True),
-             groups[["month", "party_group", "participation"]], "学习参与率", "participation")
+             groups[["month", "party_group", "participation"]], S.STUDY_PARTICIPATION, "participation")
 with right:
     ui.chart(charts.by_group_lines(groups, "month", "avg_daily", "party_group", S.STUDY_AVERAGE),
-             groups[["month", "party_group", "avg_daily"]], "日均积分", "average")
+             groups[["month", "party_group", "avg_daily"]], S.STUDY_AVERAGE, "average")

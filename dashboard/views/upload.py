@@ -40,7 +40,7 @@ if files and branch:
                 st.error(S.UPLOAD_REPORT.format(n=len(item.prepared.report.issues)))
                 report = item.prepared.report.frame()
                 st.dataframe(report, hide_index=True, key=f"report-{item.name}")
-                st.download_button(S.UPLOAD_REPORT_DOWNLOAD, ui.to_xlsx({"检查报告": report}), f"{item.name}-检查报告.xlsx",
+                st.download_button(S.UPLOAD_REPORT_DOWNLOAD, ui.to_xlsx({S.REPORT_SHEET: report}), f"{item.name}-{S.REPORT_SHEET}.xlsx",
                                    key=f"report-dl-{item.name}", on_click="ignore")
                 continue
             preview = item.preview
@@ -72,7 +72,7 @@ if branch in branches:
     st.subheader(S.HISTORY_TITLE)
     history = data.load_history(branch)
     shown = history.assign(kind=history["kind"].map(KIND_NAMES), undone_at=history["undone_at"].astype(object).where(history["undone_at"].notna(), ""))
-    ui.table(shown, "装载历史", "history")
+    ui.table(shown, S.HISTORY_FILE, "history")
     live = history[history["undone_at"].isna()]
     if not live.empty:
         labels = {r.load_id: f"#{r.load_id} {KIND_NAMES[r.kind]} {r.file_name}" for r in live.itertuples()}
