@@ -57,7 +57,7 @@ def branch_summary(con, branch: str, period: Period, rules: Rules) -> dict:
 
 
 def compliance(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
-    frame = engine.compliance_frame(con, service._branch(con, branch), period, rules)
+    frame = engine.compliance_frame(con, service.require_branch(con, branch), period, rules)
     frame["unit"] = [_unit_label(r.per, r.unit_start, r.party_group) for r in frame.itertuples()]
     return frame
 
@@ -140,7 +140,7 @@ ORDER BY r.run DESC, m.party_group, m.name"""
 def alerts(con, branch: str, period: Period, rules: Rules) -> dict:
     members = member_scores(con, branch, period, rules)
     needs_help = members[members["needs_help"].fillna(False).astype(bool)][["member", "party_group", "index", "vetoed"]]
-    watch = con.execute(VETO_WATCH, {"b": service._branch(con, branch), "end": period.end,
+    watch = con.execute(VETO_WATCH, {"b": service.require_branch(con, branch), "end": period.end,
                                      "n": int(rules["veto"]["absent_months"])}).df()
     comp = compliance(con, branch, period, rules)
     unmet = comp[comp["met"] < comp["required"]][["requirement", "unit", "required", "held"]]
@@ -169,11 +169,11 @@ GROUP BY ALL ORDER BY 1, 2"""
 
 
 def attendance_matrix(con, branch: str, period: Period) -> pd.DataFrame:
-    return con.execute(ATTENDANCE_MATRIX, {"b": service._branch(con, branch), "start": period.start, "end": period.end}).df()
+    return con.execute(ATTENDANCE_MATRIX, {"b": service.require_branch(con, branch), "start": period.start, "end": period.end}).df()
 
 
 def absence_trend(con, branch: str, year: int) -> pd.DataFrame:
-    return con.execute(ABSENCE_TREND, {"b": service._branch(con, branch), "year": year}).df()
+    return con.execute(ABSENCE_TREND, {"b": service.require_branch(con, branch), "year": year}).df()
 
 
 def study_by_group(members_monthly: pd.DataFrame) -> pd.DataFrame:

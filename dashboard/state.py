@@ -40,3 +40,16 @@ def sidebar() -> Context:
         label = st.selectbox(S.PERIOD, options, key="period")
         st.caption(S.DATA_VERSION.format(n=data.live_loads()))
     return Context(branch, parse(label))
+
+
+def page(title: str) -> Context:
+    """The start of every dashboard page: the shared sidebar, the title, and — while there is no
+    data for the branch yet — the guidance of what to upload first instead of the page."""
+    from dashboard import components
+
+    ctx = sidebar()
+    st.title(title)
+    if ctx.period is None:
+        components.empty_state()
+        st.stop()
+    return ctx

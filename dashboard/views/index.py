@@ -2,11 +2,7 @@ import streamlit as st
 
 from dashboard import charts, components as ui, data, queries, state, strings as S
 
-ctx = state.sidebar()
-st.title(S.PAGE_INDEX)
-if ctx.period is None:
-    ui.empty_state()
-    st.stop()
+ctx = state.page(S.PAGE_INDEX)
 
 members = data.member_scores(ctx.branch, ctx.period)
 scored = members.dropna(subset=["index"])

@@ -3,11 +3,7 @@ import streamlit as st
 
 from dashboard import charts, components as ui, data, state, strings as S
 
-ctx = state.sidebar()
-st.title(S.PAGE_MEMBER)
-if ctx.period is None:
-    ui.empty_state()
-    st.stop()
+ctx = state.page(S.PAGE_MEMBER)
 
 options = data.member_options(ctx.branch)
 labels = {r.member_id: r.name + (f"（{r.party_group}）" if r.shared else "") + (S.LEFT_SUFFIX if r.status == "离开" else "")

@@ -1,13 +1,8 @@
-import streamlit as st
 
 from dashboard import charts, components as ui, data, state, strings as S
 from etl.scoring.period import parse
 
-ctx = state.sidebar()
-st.title(S.PAGE_ORGLIFE)
-if ctx.period is None:
-    ui.empty_state()
-    st.stop()
+ctx = state.page(S.PAGE_ORGLIFE)
 
 year = parse(str(ctx.period.year))
 compliance = data.compliance(ctx.branch, year)

@@ -2,11 +2,7 @@ import streamlit as st
 
 from dashboard import charts, components as ui, data, queries, state, strings as S
 
-ctx = state.sidebar()
-st.title(S.PAGE_OVERVIEW)
-if ctx.period is None:
-    ui.empty_state()
-    st.stop()
+ctx = state.page(S.PAGE_OVERVIEW)
 
 now, before = data.branch_summary(ctx.branch, ctx.period), data.branch_summary(ctx.branch, ctx.period.previous())
 # A change is only shown against a period that had data: the months before the first upload are not zeros.

@@ -2,11 +2,7 @@ import streamlit as st
 
 from dashboard import charts, components as ui, data, queries, state, strings as S
 
-ctx = state.sidebar()
-st.title(S.PAGE_STARS)
-if ctx.period is None:
-    ui.empty_state()
-    st.stop()
+ctx = state.page(S.PAGE_STARS)
 
 summary = data.branch_summary(ctx.branch, ctx.period)
 st.metric(S.STARS_BRANCH, ui.stars_text(summary["stars"]), border=True)

@@ -2,11 +2,7 @@ import streamlit as st
 
 from dashboard import charts, components as ui, data, queries, state, strings as S
 
-ctx = state.sidebar()
-st.title(S.PAGE_STUDY)
-if ctx.period is None:
-    ui.empty_state()
-    st.stop()
+ctx = state.page(S.PAGE_STUDY)
 
 st.caption(S.STUDY_NOTE)
 summary = data.branch_summary(ctx.branch, ctx.period)

@@ -47,7 +47,7 @@ def _register_rules(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     con.register("rule_requirements", pd.DataFrame(reqs, columns=["requirement", "per", "required", "types"]))
 
 
-def _lookback_start(period: Period, months: int) -> dt.date:
+def lookback_start(period: Period, months: int) -> dt.date:
     index = period.start.year * 12 + period.start.month - 1 - (months - 1)
     return dt.date(index // 12, index % 12 + 1, 1)
 
@@ -58,7 +58,7 @@ def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period,
     m, thresholds = rules["member"], rules["stars"]["thresholds"]
     params = {
         "branch_id": branch_id, "start": period.start, "end": period.end, "year": period.year, "grain": period.grain,
-        "lookback_start": _lookback_start(period, int(rules["veto"]["absent_months"])),
+        "lookback_start": lookback_start(period, int(rules["veto"]["absent_months"])),
         "veto_months": int(rules["veto"]["absent_months"]), "veto_grade": rules["veto"]["appraisal_grade"],
         "appraisal_item": APPRAISAL, "honour_item": HONOUR, "volunteer_item": rules["bonus"]["volunteer_item"],
         "volunteer_cap": float(rules["bonus"]["volunteer_cap_per_period"]),

@@ -10,7 +10,7 @@ from etl.scoring import engine
 from etl.scoring.engine import sql
 from etl.scoring.period import Period, parse
 from etl.scoring.rules import APPRAISAL, HONOUR, Rules
-from etl.scoring.service import _branch
+from etl.scoring.service import require_branch
 
 
 class UnknownMember(LookupError):
@@ -70,7 +70,7 @@ def components_table(row: pd.Series, rules: Rules) -> pd.DataFrame:
 
 def explain_member(con, branch: str, period: Period | str, member: str | int, rules: Rules) -> MemberExplanation:
     period = parse(period) if isinstance(period, str) else period
-    bid = _branch(con, branch)
+    bid = require_branch(con, branch)
     members = engine.member_frame(con, bid, period, rules)
     row = _pick(members, member)
     params = {"branch_id": bid, "member_id": int(row["member_id"]), "start": period.start, "end": period.end}
@@ -78,7 +78,7 @@ def explain_member(con, branch: str, period: Period | str, member: str | int, ru
     study = con.execute(sql("explain_study"), {k: params[k] for k in ("member_id", "start", "end")}).df()
     items = con.execute(sql("explain_items"), {k: params[k] for k in ("member_id", "start", "end")} | {
         "appraisal_item": APPRAISAL, "honour_item": HONOUR, "grain": period.grain, "year": period.year}).df()
-    lookback = engine._lookback_start(period, int(rules["veto"]["absent_months"]))
+    lookback = engine.lookback_start(period, int(rules["veto"]["absent_months"]))
     months = con.execute(sql("explain_absent_months"), {k: params[k] for k in ("branch_id", "member_id", "end")}
                          | {"lookback_start": lookback}).df()
     vetoes = []

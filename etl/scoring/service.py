@@ -17,7 +17,7 @@ class UnknownBranch(LookupError):
     pass
 
 
-def _branch(con, branch: str) -> int:
+def require_branch(con, branch: str) -> int:
     bid = branch_id(con, branch)
     if bid is None:
         raise UnknownBranch(f"数据库中没有党支部“{branch}”")
@@ -26,7 +26,7 @@ def _branch(con, branch: str) -> int:
 
 def member_scores_con(con: duckdb.DuckDBPyConnection, branch: str, period: Period | str, rules: Rules) -> pd.DataFrame:
     period = parse(period) if isinstance(period, str) else period
-    frame = engine.member_frame(con, _branch(con, branch), period, rules)
+    frame = engine.member_frame(con, require_branch(con, branch), period, rules)
     frame.insert(0, "member", engine.member_label(frame))
     return frame
 
@@ -34,7 +34,7 @@ def member_scores_con(con: duckdb.DuckDBPyConnection, branch: str, period: Perio
 def branch_score_con(con, branch: str, period: Period | str, rules: Rules) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     """(branch row, member frame, compliance frame)."""
     period = parse(period) if isinstance(period, str) else period
-    bid = _branch(con, branch)
+    bid = require_branch(con, branch)
     members = engine.member_frame(con, bid, period, rules)
     compliance = engine.compliance_frame(con, bid, period, rules)
     return engine.branch_row(members, compliance, rules), members, compliance

@@ -7,7 +7,6 @@ import pandas as pd
 
 from etl.members import MemberMatcher
 from etl.normalize import ACTIVITY_TYPES, activity_type, compact, status_of, text
-from etl.sources.attendance_layouts import LEDGER_FIELDS, LONG_FIELDS  # noqa: F401  (re-exported for detection)
 from etl.sources.common import drop_duplicate_keys, match_members, parse_dates
 from etl.sources.context import SheetContext
 from etl.validate import Report

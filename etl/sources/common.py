@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from etl.members import MemberMatcher, Unmatched
-from etl.normalize import DateError, NeedsYear, parse_date, text
+from etl.normalize import NeedsYear, parse_date, text
 from etl.sources.context import SheetContext
 from etl.validate import Report
 

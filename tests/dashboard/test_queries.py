@@ -1,5 +1,4 @@
 """The queries behind the pages, on the demo branch: each takes the branch and period it is for."""
-import pandas as pd
 
 from dashboard import queries
 from etl import load
