@@ -174,8 +174,8 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
         types = [a for a in acts if a[0] == day and a[1] in ("支委会", "支部党员大会", "党课", "组织生活会")]
         names = []
         for p in people:
-            ms = {marks.get((a, p.name)) for a in types if (a, p.name) in marks}
-            mark = next(iter(ms)) if ms else None
+            # one mark per person per ledger row, whatever types the meeting combined
+            mark = next((marks[(a, p.name)] for a in types if (a, p.name) in marks), None)
             suffix = {"√": "", "迟": "(迟到)", "假": "(请假)[事假]", "×": "(缺席)", "免": "(免)[病休]", "补": "(补学)"}.get(mark)
             if suffix is not None:
                 names.append(p.name + suffix)

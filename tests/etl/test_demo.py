@@ -1,4 +1,8 @@
 """`etl demo --scale branch`: a realistic year, written as real files and loaded by the same readers."""
+import os
+import subprocess
+import sys
+
 from etl import demo
 from etl.cli import main
 from etl.db import Database
@@ -26,7 +30,15 @@ def test_demo_writes_real_files_and_loads_every_one(tmp_path, capsys):
         assert one("SELECT count(*) FROM live_activities WHERE activity_type = '党课'") == 3
 
 
-def test_demo_files_are_deterministic(tmp_path):
-    first = [p.read_bytes() for p in demo.write_files(tmp_path / "a") if p.suffix == ".csv"]
-    second = [p.read_bytes() for p in demo.write_files(tmp_path / "b") if p.suffix == ".csv"]
-    assert first == second and first
+def test_the_demo_scores_are_the_same_in_every_process(tmp_path):
+    """Seeded, and independent of Python's per-process string hashing."""
+    outputs = []
+    for seed in ("1", "2"):
+        db = tmp_path / f"demo{seed}.duckdb"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(db), "--files", str(tmp_path / seed)], env=env, check=True,
+                       capture_output=True)
+        done = subprocess.run([sys.executable, "-m", "etl", "scores", "--db", str(db), "--branch", demo.BRANCH, "--period", "2025",
+                               "--format", "csv"], env=env, check=True, capture_output=True, text=True)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].count("\n") == 31
