@@ -238,3 +238,13 @@ def test_a_legacy_xls_roster_with_merged_groups_lands(db, tmp_path):
     assert result.rows_loaded == 3
     assert rows(db, "SELECT name, party_group, birth FROM live_member_versions ORDER BY src_row") == [
         ("张三", "第一党小组", D(1985, 3, 1)), ("李四", "第一党小组", D(1990, 10, 1)), ("王五", "第二党小组", D(1979, 5, 1))]
+
+
+def test_an_ods_study_export_lands(db, loaded_roster, tmp_path):
+    import pandas as pd
+
+    path = tmp_path / "积分.ods"
+    pd.DataFrame({"姓名": ["张三", "李四"], "日期": ["2020-03-01", "2020-03-02"], "当日积分": [30, 12]}).to_excel(path, engine="odf", index=False)
+    _, result = load_path(db, path)
+    assert result.rows_loaded == 2
+    assert rows(db, "SELECT member_id, date, points FROM live_study_daily ORDER BY 1") == [(1, D(2020, 3, 1), 30.0), (2, D(2020, 3, 2), 12.0)]
