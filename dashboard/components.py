@@ -49,8 +49,18 @@ def kpi(column, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: s
     column.metric(label, shown, change if change is None or change.startswith(("+", "-")) else f"+{change}", help=help_text, border=True)
 
 
+def template_buttons(key: str) -> None:
+    from etl import templates
+
+    row = st.container(horizontal=True, gap="small")
+    for kind in templates.TEMPLATES:
+        row.download_button(S.TEMPLATE_NAMES[kind], templates.build(kind), f"{S.TEMPLATE_NAMES[kind]}.xlsx",
+                            key=f"{key}-{kind}", on_click="ignore", icon=":material/download:")
+
+
 def empty_state() -> None:
     st.info(f"**{S.EMPTY_TITLE}**\n\n{S.EMPTY_BODY}")
+    template_buttons("empty-template")
     st.page_link("views/upload.py", label=S.EMPTY_GO, icon=":material/upload:")
 
 

@@ -159,5 +159,8 @@ COLUMNS = {
     "leaves": "请假", "lates": "迟到", "date": "日期", "mark": "标记", "note": "说明", "src_sheet": "工作表",
     "src_row": "行号", "item": "事项", "value": "分值", "effect": "作用", "component": "分项", "weight": "满分",
     "score": "得分", "detail": "计算", "branch_index": "堡垒指数", "member_mean": "平均先锋指数",
-    "compliance_rate": "达标率", "run": "连续缺席月数", "people": "人数",
+    "compliance_rate": "达标率", "run": "连续缺席月数", "people": "人数", "points": "积分", "as_of": "统计日期",
+    "total": "累计积分", "total_kind": "积分类型", "title": "主题", "src_col": "列", "grade": "评议等次", "level": "级别",
+    "year": "年度", "gender": "性别", "birth": "出生年月", "joined": "入党时间", "position": "职务", "is_committee": "支委",
+    "member_code": "党员编号", "transferred_in": "转入日期", "transferred_out": "转出日期",
 }

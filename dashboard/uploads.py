@@ -22,14 +22,22 @@ class Checked:
     prepared: Prepared | None
     preview: load.LoadResult | None
     waits_for_roster: bool = False
+    names: dict | None = None      # member_id → name, to show names in the preview
 
     @property
     def ok(self) -> bool:
         return self.prepared.ok
 
     def rows(self, limit: int = 50) -> pd.DataFrame:
+        """The first clean rows as they will load, with the member's name beside the id."""
         frames = [f for k, f in self.prepared.frames.items() if k != "meetings" and not f.empty]
-        return frames[0].head(limit) if frames else pd.DataFrame()
+        if not frames:
+            return pd.DataFrame()
+        head = frames[0].head(limit)
+        if "member_id" in head and "name" not in head and self.names:
+            head = head.assign(name=head["member_id"].map(self.names))
+            head = head[["name", *[c for c in head.columns if c not in ("name", "member_id")]]]
+        return head
 
 
 def check(branch: str, name: str, content: bytes, kind: str, year: int | None, partial: bool) -> Checked:
@@ -40,21 +48,23 @@ def check(branch: str, name: str, content: bytes, kind: str, year: int | None, p
         parsed = pipeline.read_file(content, name, kind=kind, year=year)
         prepared = pipeline.validate(db, branch, parsed)
         preview = pipeline.commit(db, prepared, USER, partial=partial, dry_run=True) if prepared.ok else None
-        st.session_state[key] = Checked(name, prepared, preview)
+        roster = pipeline.current_roster(db, branch)
+        st.session_state[key] = Checked(name, prepared, preview, names=dict(zip(roster["member_id"], roster["name"])))
     return st.session_state[key]
 
 
-def check_batch(branch: str, files: list[tuple[str, bytes]], kind: str, year: int | None, partial: bool) -> list[Checked]:
+def check_batch(branch: str, files: list[tuple[str, bytes]], kinds: dict[str, str], year: int | None, partial: bool) -> list[Checked]:
     """Rosters first. While a roster of the batch is still to be loaded, the other files wait:
-    their names can only be matched against the roster once it is in the database."""
-    parsed_kinds = {name: pipeline.read_file(content, name, kind=kind, year=year).kind for name, content in files}
+    their names can only be matched against the roster once it is in the database. ``kinds`` holds
+    each file's kind as the user chose it ('auto' to detect)."""
+    parsed_kinds = {name: pipeline.read_file(content, name, kind=kinds[name], year=year).kind for name, content in files}
     ordered = sorted(files, key=lambda f: parsed_kinds[f[0]] != "roster")
     result, roster_pending = [], False
     for name, content in ordered:
         if parsed_kinds[name] != "roster" and roster_pending:
             result.append(Checked(name, None, None, waits_for_roster=True))
             continue
-        item = check(branch, name, content, kind, year, partial)
+        item = check(branch, name, content, kinds[name], year, partial)
         if item.prepared.kind == "roster" and item.ok and not item.preview.repeat_of:
             roster_pending = True
         result.append(item)

@@ -3,7 +3,6 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import components as ui, data, state, strings as S, uploads
-from etl import templates
 from etl.db import DatabaseBusy
 from etl.load import LoadRefused
 from etl.sources import KIND_NAMES, KINDS
@@ -17,23 +16,27 @@ if "flash" in st.session_state:
 st.subheader(S.UPLOAD_TITLE)
 st.caption(S.UPLOAD_HELP)
 branch = st.text_input(S.BRANCH, value=ctx.branch or "", key="upload-branch").strip()
-cols = st.columns(3)
-kind = cols[0].selectbox(S.UPLOAD_KIND, ["auto", *KINDS], format_func=lambda k: S.UPLOAD_KIND_AUTO if k == "auto" else KIND_NAMES[k], key="upload-kind")
+cols = st.columns(2)
 this_year = dt.date.today().year
-year = cols[1].selectbox(S.UPLOAD_YEAR, [None, *range(this_year + 1, this_year - 8, -1)],
+year = cols[0].selectbox(S.UPLOAD_YEAR, [None, *range(this_year + 1, this_year - 8, -1)],
                          format_func=lambda y: S.UPLOAD_YEAR_NONE if y is None else str(y), key="upload-year")
-partial = cols[2].checkbox(S.UPLOAD_PARTIAL, key="upload-partial")
+partial = cols[1].checkbox(S.UPLOAD_PARTIAL, key="upload-partial")
 files = st.file_uploader(S.UPLOAD_WIDGET, type=["xlsx", "xls", "xlsm", "ods", "csv"], accept_multiple_files=True, key="upload-files")
 
 if files and branch:
-    checked = uploads.check_batch(branch, [(f.name, f.getvalue()) for f in files], kind, year, partial)
+    kind_options = ["auto", *KINDS]
+    kinds = {f.name: st.session_state.get(f"kind-{f.name}", "auto") for f in files}
+    checked = uploads.check_batch(branch, [(f.name, f.getvalue()) for f in files], kinds, year, partial)
     for item in checked:
         with st.container(border=True):
+            head, pick = st.columns([3, 1])
+            pick.selectbox(S.UPLOAD_KIND, kind_options, key=f"kind-{item.name}",
+                           format_func=lambda k: S.UPLOAD_KIND_AUTO if k == "auto" else KIND_NAMES[k])
             if item.waits_for_roster:
-                st.markdown(f"**{item.name}**")
+                head.markdown(f"**{item.name}**")
                 st.info(S.UPLOAD_WAIT_FOR_ROSTER)
                 continue
-            st.markdown(f"**{item.name}** · " + S.UPLOAD_DETECTED.format(kind=KIND_NAMES.get(item.prepared.kind, "—")))
+            head.markdown(f"**{item.name}** · " + S.UPLOAD_DETECTED.format(kind=KIND_NAMES.get(item.prepared.kind, "—")))
             for note in item.prepared.report.notes:
                 st.caption(note)
             if not item.ok:
@@ -98,7 +101,4 @@ if branch in branches:
                 st.rerun()
 
 st.subheader(S.TEMPLATES_TITLE)
-cols = st.columns(len(templates.TEMPLATES))
-for col, kind_name in zip(cols, templates.TEMPLATES):
-    col.download_button(S.TEMPLATE_NAMES[kind_name], templates.build(kind_name), f"{S.TEMPLATE_NAMES[kind_name]}.xlsx",
-                        key=f"template-{kind_name}", on_click="ignore")
+ui.template_buttons("template")

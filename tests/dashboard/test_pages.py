@@ -96,3 +96,24 @@ def test_templates_are_offered_for_every_kind(monkeypatch, empty_db):
     at = open_page(monkeypatch, empty_db, "upload")
     labels = [b.proto.label for b in at.get("download_button")]
     assert set(S.TEMPLATE_NAMES.values()) <= set(labels)
+
+
+def test_each_file_kind_can_be_changed_and_the_preview_shows_names(monkeypatch, empty_db, tmp_path):
+    from tests.conftest import load_path
+    load_path(empty_db, fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))
+    at = open_page(monkeypatch, empty_db, "upload")
+    sheet = fb.xlsx(tmp_path / "签到.xlsx", {"S": [["姓名", "2020/3/15 主题党日"], ["张三", "√"]]})
+    at.file_uploader(key="upload-files").upload("签到.xlsx", sheet.read_bytes()).run()
+    assert any("识别为：考勤" in m.value for m in at.markdown)
+    preview = at.dataframe[-2].value if len(at.dataframe) > 1 else None
+    assert preview is not None and list(preview["姓名"]) == ["张三"]
+    at.selectbox(key="kind-签到.xlsx").set_value("study").run()
+    assert not at.exception and any("文件不会装载" in e.value for e in at.error)
+    at.selectbox(key="kind-签到.xlsx").set_value("auto").run()
+    assert any("检查通过" in s.value for s in at.success)
+
+
+def test_the_empty_state_offers_the_templates(monkeypatch, empty_db):
+    at = open_page(monkeypatch, empty_db, "overview")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert set(S.TEMPLATE_NAMES.values()) <= set(labels)
