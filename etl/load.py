@@ -166,7 +166,7 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
             time.sleep(float(os.environ.get("VANGUARD_HOLD_BEFORE_COMMIT", "0")))
         say(1.0, "完成")
     except _DryRun:
-        pass
+        pass  # the transaction was rolled back on purpose: a preview, or a repeat of a live load
     return result
 
 

@@ -14,7 +14,7 @@ from etl.scoring.service import require_branch
 
 
 class UnknownMember(LookupError):
-    pass
+    """No single member of that name in the period; the message lists the matches."""
 
 
 @dataclass

@@ -14,7 +14,7 @@ from etl.scoring.rules import Rules
 
 
 class UnknownBranch(LookupError):
-    pass
+    """The database has no branch of that name; the message says so in Chinese."""
 
 
 def require_branch(con, branch: str) -> int:
