@@ -45,8 +45,13 @@ def table(frame: pd.DataFrame, name: str, key: str, **kwargs) -> None:
 
 def kpi(column, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: str | None = None) -> None:
     shown = "—" if value is None or pd.isna(value) else fmt.format(value)
-    change = None if delta is None or pd.isna(delta) else fmt.format(delta) if not fmt.endswith("%}") else S.PERCENT_POINTS.format(delta=delta * 100)
-    column.metric(label, shown, change if change is None or change.startswith(("+", "-")) else f"+{change}", help=help_text, border=True)
+    if delta is None or pd.isna(delta):
+        change = None
+    elif fmt.endswith("%}"):  # a change of a rate reads as percentage points
+        change = S.PERCENT_POINTS.format(delta=delta * 100)
+    else:
+        change = f"{delta:+.2f}"
+    column.metric(label, shown, change, help=help_text, border=True)
 
 
 def template_buttons(key: str) -> None:

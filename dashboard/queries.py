@@ -49,6 +49,11 @@ def member_scores(con, branch: str, period: Period, rules: Rules) -> pd.DataFram
 def branch_summary(con, branch: str, period: Period, rules: Rules) -> dict:
     """The KPI numbers of a period: 堡垒指数 and its parts, attendance rate, study participation."""
     row, members, _ = service.branch_score_con(con, branch, period, rules)
+    return _summary(row, members)
+
+
+def _summary(row: dict, members: pd.DataFrame) -> dict:
+    row = dict(row)
     expected = members["expected"].fillna(0).sum()
     row["attendance_rate"] = members["attended"].fillna(0).sum() / expected if expected else None
     row["participation"] = float((members["active_days"].fillna(0) > 0).mean()) if len(members) else None
@@ -57,7 +62,11 @@ def branch_summary(con, branch: str, period: Period, rules: Rules) -> dict:
 
 
 def compliance(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
-    frame = engine.compliance_frame(con, service.require_branch(con, branch), period, rules)
+    return _with_units(engine.compliance_frame(con, service.require_branch(con, branch), period, rules))
+
+
+def _with_units(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
     frame["unit"] = [_unit_label(r.per, r.unit_start, r.party_group) for r in frame.itertuples()]
     return frame
 
@@ -77,7 +86,7 @@ def monthly(con, branch: str, year: int, rules: Rules) -> tuple[pd.DataFrame, pd
     for m in range(1, 13):
         p = month(year, m)
         row, members, _ = service.branch_score_con(con, branch, p, rules)
-        if members["index"].notna().any() or row["compliance_rate"] is not None and members["expected"].notna().any():
+        if members["index"].notna().any() or members["expected"].notna().any():  # a month with data
             expected = members["expected"].fillna(0).sum()
             branch_rows.append({"month": p.label, "branch_index": row["index"], "stars": row["stars"],
                                 "member_mean": row["member_mean"], "compliance_rate": row["compliance_rate"],
@@ -138,13 +147,14 @@ ORDER BY r.run DESC, m.party_group, m.name"""
 
 
 def alerts(con, branch: str, period: Period, rules: Rules) -> dict:
-    members = member_scores(con, branch, period, rules)
+    row, members, comp = service.branch_score_con(con, branch, period, rules)
+    members = members.assign(member=engine.member_label(members))
     needs_help = members[members["needs_help"].fillna(False).astype(bool)][["member", "party_group", "index", "vetoed"]]
     watch = con.execute(VETO_WATCH, {"b": service.require_branch(con, branch), "end": period.end,
                                      "n": int(rules["veto"]["absent_months"])}).df()
-    comp = compliance(con, branch, period, rules)
+    comp = _with_units(comp)
     unmet = comp[comp["met"] < comp["required"]][["requirement", "unit", "required", "held"]]
-    now, before = branch_summary(con, branch, period, rules), branch_summary(con, branch, period.previous(), rules)
+    now, before = _summary(row, members), branch_summary(con, branch, period.previous(), rules)
     drop = None
     if now["participation"] is not None and before["participation"] is not None and before["participation"] - now["participation"] >= 0.1:
         drop = {"before": before["participation"], "after": now["participation"], "drop": before["participation"] - now["participation"]}

@@ -40,12 +40,20 @@ class Checked:
         return head
 
 
+def _read(name: str, content: bytes, kind: str, year: int | None):
+    """The read stage, once per file content, kind and year (it never depends on the database)."""
+    key = ("read", hashlib.sha256(content).hexdigest(), name, kind, year)
+    if key not in st.session_state:
+        st.session_state[key] = pipeline.read_file(content, name, kind=kind, year=year)
+    return st.session_state[key]
+
+
 def check(branch: str, name: str, content: bytes, kind: str, year: int | None, partial: bool) -> Checked:
-    """One file read, validated and previewed; kept for the rerun."""
+    """One file validated against the current roster and previewed; kept for the rerun."""
     key = ("checked", branch, hashlib.sha256(content).hexdigest(), name, kind, year, partial, st.session_state.get(data.VERSION_KEY))
     if key not in st.session_state:
         db = data.db()
-        parsed = pipeline.read_file(content, name, kind=kind, year=year)
+        parsed = _read(name, content, kind, year)
         prepared = pipeline.validate(db, branch, parsed)
         preview = pipeline.commit(db, prepared, USER, partial=partial, dry_run=True) if prepared.ok else None
         roster = pipeline.current_roster(db, branch)
@@ -57,7 +65,7 @@ def check_batch(branch: str, files: list[tuple[str, bytes]], kinds: dict[str, st
     """Rosters first. While a roster of the batch is still to be loaded, the other files wait:
     their names can only be matched against the roster once it is in the database. ``kinds`` holds
     each file's kind as the user chose it ('auto' to detect)."""
-    parsed_kinds = {name: pipeline.read_file(content, name, kind=kinds[name], year=year).kind for name, content in files}
+    parsed_kinds = {name: _read(name, content, kinds[name], year).kind for name, content in files}
     ordered = sorted(files, key=lambda f: parsed_kinds[f[0]] != "roster")
     result, roster_pending = [], False
     for name, content in ordered:

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+import pandas as pd
+
 from etl import load, pipeline
 from etl.db import Database, DatabaseBusy, default_db_path
 from etl.sources import KIND_NAMES, KINDS
@@ -72,7 +74,7 @@ def cmd_loads(args) -> int:
         print("还没有任何装载记录。")
         return EXIT_OK
     for r in frame.itertuples():
-        state = f"已撤销（{r.undone_at:%Y-%m-%d %H:%M}，{r.undone_by}）" if r.undone_at is not None and str(r.undone_at) != "NaT" else "有效"
+        state = f"已撤销（{r.undone_at:%Y-%m-%d %H:%M}，{r.undone_by}）" if pd.notna(r.undone_at) else "有效"
         print(f"#{r.load_id:<4} {r.loaded_at:%Y-%m-%d %H:%M}  {r.branch}  {KIND_NAMES.get(r.kind, r.kind)}  {r.file_name}  "
               f"读 {r.rows_read} / 装 {r.rows_loaded} / 替换 {r.rows_replaced}  {r.loaded_by}  {state}  sha256:{r.sha256[:12]}")
     return EXIT_OK

@@ -75,20 +75,9 @@ def detect(sheet: Sheet, kinds, file_name: str) -> Table | None:
     """The table in a sheet that explains the most columns, among the allowed kinds."""
     candidates = _keyed_tables(sheet, kinds)
     if "attendance" in kinds and not any(t.kind == "attendance" for t in candidates):
-        wide = layouts.find_wide(sheet, HEADER_SCAN_ROWS)
-        if wide:
-            candidates.append(wide)
-        else:
-            for r in range(min(HEADER_SCAN_ROWS, sheet.height)):
-                title = " ".join([sheet.name, title_text(sheet, r)])
-                signin = layouts.find_signin(sheet, HEADER_SCAN_ROWS, title)
-                if signin:
-                    candidates.append(signin)
-                    break
-            else:
-                signin = layouts.find_signin(sheet, HEADER_SCAN_ROWS, f"{sheet.name} {file_name}")
-                if signin:
-                    candidates.append(signin)
+        found = layouts.find_wide(sheet, HEADER_SCAN_ROWS) or layouts.find_signin(sheet, HEADER_SCAN_ROWS, file_name)
+        if found:
+            candidates.append(found)
     if not candidates:
         return None
     score = lambda t: len(t.columns) + len(t.extra.get("activities", ()))  # noqa: E731

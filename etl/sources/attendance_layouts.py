@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from etl.normalize import activity_types_in, compact, header_key, text
-from etl.sources.table import Table, data_rows, is_total_row, match_columns
+from etl.sources.table import Table, data_rows, is_total_row, match_columns, title_text
 from etl.sources.workbook import Sheet, column_letter
 
 RECORD_COLUMNS = ["date_raw", "type_raw", "name", "party_group", "member_code", "mark_raw", "title", "note",
@@ -82,13 +82,16 @@ def find_wide(sheet: Sheet, scan: int) -> Table | None:
     return best
 
 
-def find_signin(sheet: Sheet, scan: int, title: str) -> Table | None:
+def find_signin(sheet: Sheet, scan: int, file_name: str) -> Table | None:
     """姓名 beside a 签到/签名 column (possibly several 姓名|签名 blocks side by side); the date and
-    type come from the sheet's name or title."""
-    when, types = date_text(title), activity_types_in(title)
-    if not (when and types):
-        return None
+    type come from the sheet's name, the title above the header, or else the file name."""
     for r in range(min(scan, sheet.height)):
+        title = " ".join([sheet.name, title_text(sheet, r)])
+        when, types = date_text(title), activity_types_in(title)
+        if not (when and types):
+            when, types = date_text(f"{title} {file_name}"), activity_types_in(f"{title} {file_name}")
+        if not (when and types):
+            continue
         keys = [header_key(c) for c in sheet.grid[r]]
         blocks = []
         for i, key in enumerate(keys):

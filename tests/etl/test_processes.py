@@ -79,7 +79,7 @@ def test_a_load_killed_mid_way_leaves_the_database_as_it_was(db, roster_file, tm
     load_path(db, roster_file)
     rows = [["姓名", "日期", "当日积分"]] + [[name, f"2020-{m:02d}-{d:02d}", (d * 7 + m) % 40]
                                          for name in ("张三", "李四", "王五", "赵六") for m in range(1, 13) for d in range(1, 29)]
-    big = fb.csv_file(tmp_path / "study.csv", rows * 1)
+    big = fb.csv_file(tmp_path / "study.csv", rows)
     before = table_contents(db)
     size_before = db.path.stat().st_size
     proc = subprocess.Popen([sys.executable, "-m", "etl", "load", "--db", str(db.path), "--branch", BRANCH, str(big)],
