@@ -6,8 +6,8 @@ route deep links itself (its legacy multipage mode) on a freshly started server,
 """
 import streamlit as st
 
-from dashboard import data, strings as S
-from etl.db import DatabaseBusy
+from dashboard import components as ui, data, strings as S
+from etl.errors import VanguardError
 
 st.set_page_config(page_title=S.APP_TITLE, page_icon="★", layout="wide")
 
@@ -28,7 +28,6 @@ if data.is_demo():
     st.warning(S.DEMO_BANNER, icon=":material/science:")
 try:
     data.refresh_version()
-except DatabaseBusy as exc:
-    st.error(S.BUSY.format(error=exc))
-    st.stop()
-navigation.run()
+    navigation.run()
+except VanguardError as exc:  # any refusal a page meets is shown here, never as a traceback
+    ui.refusal(exc)

@@ -2,24 +2,23 @@
 cards and the empty state."""
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import strings as S
+from etl import writers
+from etl.errors import DatabaseBusy, VanguardError
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns={c: S.COLUMNS.get(c, c) for c in frame.columns})
+    """The frame as people read it: coded values translated, Chinese column headers."""
+    coded = {c: frame[c].map(lambda v, labels=S.CODE_LABELS[c]: labels.get(v, v))
+             for c in frame.columns if c in S.CODE_LABELS}
+    return frame.assign(**coded).rename(columns={c: S.COLUMNS.get(c, c) for c in frame.columns})
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
-        for sheet, frame in frames.items():
-            labelled(frame).to_excel(writer, sheet_name=sheet[:31], index=False)
-    return buffer.getvalue()
+    return writers.frames_workbook({sheet: labelled(frame) for sheet, frame in frames.items()})
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
@@ -71,3 +70,9 @@ def empty_state() -> None:
 
 def stars_text(stars) -> str:
     return "—" if stars is None or pd.isna(stars) else "★" * int(stars)
+
+
+def refusal(exc: VanguardError) -> None:
+    """The one way the app shows a refusal: its Chinese message, or for a busy database the
+    advice that fits a person at the browser (wait and retry) rather than the command line's."""
+    st.error(S.BUSY.format(holder=exc.holder) if isinstance(exc, DatabaseBusy) else str(exc), icon=":material/block:")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from dashboard import queries
 from etl.db import Database, default_db_path
-from etl.scoring import engine
+from etl.rules import Rules, rules_for
 
 VERSION_KEY = "_data_version"
 
@@ -46,13 +46,11 @@ def live_loads() -> int:
     return st.session_state.get("_live_loads", 0)
 
 
-@st.cache_resource(show_spinner=False)
-def _rules(branch: str):
-    return engine.rules_for(branch)
-
-
-def rules(branch: str):
-    return _rules(branch)
+def rules(branch: str) -> Rules:
+    """The branch's rules as the file on disk says now: etl.rules re-reads a file that changed, so
+    an edited rules file takes effect at the next click, and the rules hash in every cache key
+    keeps numbers of the old rules from being served."""
+    return rules_for(branch)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -61,11 +59,11 @@ def _run(name: str, db_path: str, version: str, rules_sha: str, branch: str | No
         fn = getattr(queries, name)
         if branch is None:
             return fn(con, *args)
-        return fn(con, branch, *args, _rules(branch)) if with_rules else fn(con, branch, *args)
+        return fn(con, branch, *args, rules(branch)) if with_rules else fn(con, branch, *args)
 
 
 def _call(name: str, branch: str | None, *args, with_rules: bool = True):
-    sha = _rules(branch).sha256 if branch else ""
+    sha = rules(branch).sha256 if branch else ""
     return _run(name, str(db().path), st.session_state.get(VERSION_KEY, ""), sha, branch, args, with_rules)
 
 

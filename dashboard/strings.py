@@ -60,9 +60,7 @@ INDEX_TABLE = "党员先锋指数明细"
 # stars page
 STARS_OVER_TIME = "星级分布（逐月）"
 STARS_MOVES = "星级变化：{previous} → {current}"
-STARS_UP = "上升"
-STARS_DOWN = "下降"
-STARS_SAME = "不变"
+MOVES = {"up": "上升", "down": "下降", "same": "不变"}
 STARS_TABLE = "党员星级"
 STARS_BRANCH = "支部星级"
 
@@ -119,7 +117,7 @@ HISTORY_UNDO_NO = "取消"
 HISTORY_UNDONE = "已撤销装载 #{load_id}。"
 TEMPLATES_TITLE = "下载模板"
 TEMPLATE_NAMES = {"roster": "党员名册模板", "attendance": "考勤模板", "study": "学习强国积分模板", "assessment": "考评模板"}
-BUSY = "数据库正忙：{error}"
+BUSY = "数据库正被{holder}占用（可能有人正在装载数据或运行命令行），请稍候几秒再试。"
 
 # downloads
 DOWNLOAD_CSV = "CSV"
@@ -163,4 +161,12 @@ COLUMNS = {
     "total": "累计积分", "total_kind": "积分类型", "title": "主题", "src_col": "列", "grade": "评议等次", "level": "级别",
     "year": "年度", "gender": "性别", "birth": "出生年月", "joined": "入党时间", "position": "职务", "is_committee": "支委",
     "member_code": "党员编号", "transferred_in": "转入日期", "transferred_out": "转出日期",
+    "unmarked_count": "未签到人数", "unmarked_names": "未签到党员", "counted": "计入出勤率", "reason": "说明",
+}
+
+# Coded values, per column, as they are shown (data stays in codes; only tables and files translate).
+CODE_LABELS = {
+    "move": MOVES,
+    "reason": {"exempt": "免参加：不计入应到", "compliance_only": "支委会只计入三会一课达标，不计出勤率",
+             "unmarked": "应到但没有考勤标记，按缺席计"},
 }

@@ -1,6 +1,8 @@
-"""What the upload page does with a file, apart from laying it out: read, validate, and preview the
-load as a rolled-back transaction (so the preview's numbers are the load's own); then load or undo.
-Results are kept per file content and data version, so a rerun does not re-read the file."""
+"""What the upload page does, apart from laying it out: read, validate and preview each file (the
+preview is the load's own transaction, rolled back, so its numbers are the load's), load or undo,
+and the page's little state machine — the kind chosen per file, the undo waiting for its
+confirmation, the outcome to show after a rerun. Results are kept per file content and data
+version, so a rerun does not read a file again."""
 from __future__ import annotations
 
 import hashlib
@@ -14,6 +16,7 @@ from etl import load, pipeline
 from etl.pipeline import Prepared
 
 USER = S.UPLOAD_USER
+_FLASH, _UNDO = "upload-flash", "upload-undo-pending"
 
 
 @dataclass
@@ -40,6 +43,7 @@ class Checked:
         return head
 
 
+# -- checking ---------------------------------------------------------------------------------------
 def _read(name: str, content: bytes, kind: str, year: int | None):
     """The read stage, once per file content, kind and year (it never depends on the database)."""
     key = ("read", hashlib.sha256(content).hexdigest(), name, kind, year)
@@ -50,7 +54,8 @@ def _read(name: str, content: bytes, kind: str, year: int | None):
 
 def check(branch: str, name: str, content: bytes, kind: str, year: int | None, partial: bool) -> Checked:
     """One file validated against the current roster and previewed; kept for the rerun."""
-    key = ("checked", branch, hashlib.sha256(content).hexdigest(), name, kind, year, partial, st.session_state.get(data.VERSION_KEY))
+    key = ("checked", branch, hashlib.sha256(content).hexdigest(), name, kind, year, partial,
+           st.session_state.get(data.VERSION_KEY))
     if key not in st.session_state:
         db = data.db()
         parsed = _read(name, content, kind, year)
@@ -61,10 +66,16 @@ def check(branch: str, name: str, content: bytes, kind: str, year: int | None, p
     return st.session_state[key]
 
 
-def check_batch(branch: str, files: list[tuple[str, bytes]], kinds: dict[str, str], year: int | None, partial: bool) -> list[Checked]:
-    """Rosters first. While a roster of the batch is still to be loaded, the other files wait:
-    their names can only be matched against the roster once it is in the database. ``kinds`` holds
-    each file's kind as the user chose it ('auto' to detect)."""
+def kind_key(name: str) -> str:
+    """The widget key of the kind chosen for one file."""
+    return f"kind-{name}"
+
+
+def check_batch(branch: str, files: list[tuple[str, bytes]], year: int | None, partial: bool) -> list[Checked]:
+    """Every file of the batch, checked with the kind chosen for it ('auto' to detect). Rosters
+    first; while a roster of the batch is still to be loaded, the other files wait: their names can
+    only be matched against the roster once it is in the database."""
+    kinds = {name: st.session_state.get(kind_key(name), "auto") for name, _ in files}
     parsed_kinds = {name: _read(name, content, kinds[name], year).kind for name, content in files}
     ordered = sorted(files, key=lambda f: parsed_kinds[f[0]] != "roster")
     result, roster_pending = [], False
@@ -79,9 +90,39 @@ def check_batch(branch: str, files: list[tuple[str, bytes]], kinds: dict[str, st
     return result
 
 
-def commit(checked: Checked, partial: bool, progress) -> load.LoadResult:
-    return pipeline.commit(data.db(), checked.prepared, USER, partial=partial, progress=progress)
+# -- loading and undoing ----------------------------------------------------------------------------
+def confirm_load(checked: Checked, partial: bool, progress) -> load.LoadResult:
+    """Load one checked file; the outcome is shown after the rerun. Refusals propagate."""
+    result = pipeline.commit(data.db(), checked.prepared, USER, partial=partial, progress=progress)
+    _flash(S.UPLOAD_DONE.format(load_id=result.load_id, rows=result.rows_loaded, replaced=result.rows_replaced))
+    return result
 
 
-def undo(load_id: int) -> dict:
-    return load.undo_load(data.db(), load_id, USER)
+def request_undo(load_id: int) -> None:
+    st.session_state[_UNDO] = load_id
+
+
+def pending_undo() -> int | None:
+    """The load waiting for the user to confirm its undo."""
+    return st.session_state.get(_UNDO)
+
+
+def cancel_undo() -> None:
+    st.session_state.pop(_UNDO, None)
+
+
+def confirm_undo() -> dict:
+    """Undo the pending load; the outcome is shown after the rerun. Refusals propagate."""
+    load_id = st.session_state.pop(_UNDO)
+    done = load.undo_load(data.db(), load_id, USER)
+    _flash(S.HISTORY_UNDONE.format(load_id=load_id))
+    return done
+
+
+def _flash(message: str) -> None:
+    st.session_state[_FLASH] = message
+
+
+def take_flash() -> str | None:
+    """The outcome of the last load or undo, once."""
+    return st.session_state.pop(_FLASH, None)

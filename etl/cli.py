@@ -10,10 +10,9 @@ from pathlib import Path
 import pandas as pd
 
 from etl import load, pipeline
-from etl.db import Database, DatabaseBusy, default_db_path
+from etl.db import Database, default_db_path
+from etl.errors import EXIT_OK, EXIT_REJECTED, VanguardError
 from etl.sources import KIND_NAMES, KINDS
-
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
 
 def _user(args) -> str:
@@ -37,7 +36,7 @@ def _print_result(name: str, kind: str, result: load.LoadResult) -> None:
     if result.unmarked is not None and not result.unmarked.empty:
         print("  应到但没有考勤标记的党员（计为缺席·未签到）：")
         for r in result.unmarked.itertuples(index=False):
-            print(f"    {r[0]} {r[1]}：{r[2]} 人（{r[3]}）")
+            print(f"    {r.date} {r.activity_type}：{r.unmarked_count} 人（{r.unmarked_names}）")
 
 
 def cmd_load(args) -> int:
@@ -89,26 +88,18 @@ def cmd_undo(args) -> int:
 def cmd_scores(args) -> int:
     import json
 
-    from etl.scoring import engine, explain, service
+    from etl.rules import rules_for
+    from etl.scoring import explain, service
     from etl.scoring.period import parse
-    from etl.scoring.rules import RulesError
 
-    try:
-        parse(args.period)
-        rules = engine.rules_for(args.branch, args.rules)
-    except (ValueError, RulesError) as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return EXIT_USAGE
+    parse(args.period)  # a bad period is a usage error before the database is opened
+    rules = rules_for(args.branch, args.rules)
     db = Database(args.db)
-    try:
-        if args.explain:
-            with db.connect() as con:
-                print(explain.explain_text(explain.explain_member(con, args.branch, args.period, args.explain, rules)))
-            return EXIT_OK
-        frame = service.scores(db, args.branch, args.period, args.level, rules)
-    except (service.UnknownBranch, explain.UnknownMember) as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return EXIT_REJECTED
+    if args.explain:
+        with db.connect() as con:
+            print(explain.explain_text(explain.explain_member(con, args.branch, args.period, args.explain, rules)))
+        return EXIT_OK
+    frame = service.scores(db, args.branch, args.period, args.level, rules)
     text = service.formatted(frame)
     if args.format == "csv":
         sys.stdout.write(text.to_csv(index=False, lineterminator="\n"))
@@ -184,12 +175,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except DatabaseBusy as exc:
+    except VanguardError as exc:  # every refusal: its Chinese message and its exit code (1 or 2)
         print(f"✘ {exc}", file=sys.stderr)
-        return EXIT_REJECTED
-    except load.LoadRefused as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return EXIT_REJECTED
-    except FileNotFoundError as exc:
-        print(f"✘ {exc}", file=sys.stderr)
-        return EXIT_REJECTED
+        return exc.exit_code

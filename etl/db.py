@@ -9,7 +9,8 @@ conflict. So the rule, for the dashboard and the command line alike:
   one load, one CLI command) and closes it straight after, so other processes get their turn.
 * **Bounded retry between processes.** Opening retries for ``VANGUARD_LOCK_WAIT`` seconds (default
   30) while another process holds the file, then raises :class:`DatabaseBusy` with a Chinese message
-  naming the holder's PID: the CLI prints it and exits 1; the app shows it.
+  naming the holder's PID: the CLI prints it and exits 1; the app shows it with advice that fits
+  where the user is.
 * **One writer inside a process.** Every write goes through :meth:`Database.write`, which takes a
   process-wide lock for that file and runs one transaction: all of it commits, or none of it.
 """
@@ -19,12 +20,15 @@ import os
 import re
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Iterator
 
 import duckdb
+
+from etl.errors import DatabaseBusy, MissingDatabase, UnknownBranch
 
 DEFAULT_DB = Path("data/vanguard.duckdb")
 _LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.I)
@@ -33,12 +37,14 @@ _write_locks: dict[str, threading.Lock] = {}
 _write_locks_guard = threading.Lock()
 
 
-class DatabaseBusy(RuntimeError):
-    """Another process holds the database file for longer than we are willing to wait."""
-
-
 def default_db_path() -> Path:
     return Path(os.environ.get("VANGUARD_DB") or DEFAULT_DB)
+
+
+@cache
+def statement(package: str, name: str) -> str:
+    """The text of a named SQL statement shipped as ``<package>/<name>.sql``."""
+    return resources.files(package).joinpath(f"{name}.sql").read_text(encoding="utf-8")
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -78,7 +84,8 @@ class Database:
                     raise DatabaseBusy(
                         f"数据库 {self.path} 正被{holder}（通常是正在运行的看板）占用，"
                         f"等待 {self.wait_seconds:g} 秒后仍未释放。"
-                        "请在看板的“数据上传”页上传文件，或关闭看板后重试。"
+                        "请在看板的“数据上传”页上传文件，或关闭看板后重试。",
+                        holder=holder,
                     ) from None
                 time.sleep(0.2)
 
@@ -86,7 +93,7 @@ class Database:
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A connection for reading, closed when the block ends. The schema must exist."""
         if not self.path.exists():
-            raise FileNotFoundError(f"数据库文件不存在：{self.path}。请先运行 python -m etl init --db {self.path}")
+            raise MissingDatabase(f"数据库文件不存在：{self.path}。请先运行 python -m etl init --db {self.path}")
         con = self._open()
         try:
             yield con
@@ -140,3 +147,33 @@ class Database:
     def schema_version(self) -> int:
         with self.connect() as con:
             return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:
+    """The first row of a statement, or None. Fetches the whole result: a result left half-read
+    keeps the connection busy (DuckDB refuses the next call on it)."""
+    rows = con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    return rows[0] if rows else None
+
+
+# -- branches: every lookup of a branch by name goes through these ---------------------------------
+def find_branch(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
+    """The branch's id, or None when the database has no branch of that name."""
+    row = first_row(con, "SELECT branch_id FROM branches WHERE name = ?", [name])
+    return row[0] if row else None
+
+
+def require_branch(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """The branch's id; :class:`UnknownBranch` when there is none."""
+    bid = find_branch(con, name)
+    if bid is None:
+        raise UnknownBranch(f"数据库中没有党支部“{name}”")
+    return bid
+
+
+def ensure_branch(con: duckdb.DuckDBPyConnection, name: str) -> int:
+    """The branch's id, creating the branch on its first load (inside the caller's transaction)."""
+    bid = find_branch(con, name)
+    if bid is not None:
+        return bid
+    return first_row(con, "INSERT INTO branches (name) VALUES (?) RETURNING branch_id", [name])[0]

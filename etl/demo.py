@@ -9,9 +9,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-
-from etl import pipeline
+from etl import pipeline, writers
 from etl.db import Database
 
 YEAR = 2025
@@ -56,7 +54,7 @@ def _people(rng: random.Random, count: int) -> list[Person]:
     return people
 
 
-def _activities(rng: random.Random) -> list[tuple[dt.date, str, str | None]]:
+def _activities() -> list[tuple[dt.date, str, str | None]]:
     """(date, type, group) of the year's activities, with a few requirements missed on purpose."""
     acts = []
     for month in range(1, 13):
@@ -94,89 +92,97 @@ def _mark(rng: random.Random, person: Person, when: dt.date) -> str | None:
     return None  # forgot to sign: counts as 未签到
 
 
-def _xlsx(path: Path, sheets: list[tuple[str, list[list], list[str]]]) -> None:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows, merges in sheets:
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(row)
-        for rng in merges:
-            sheet.merge_cells(rng)
-    book.save(path)
+def _xlsx(path: Path, sheets: list[tuple[str, list[list], list[str]]]) -> Path:
+    return writers.write(path, [writers.Sheet(title, rows, merges) for title, rows, merges in sheets])
 
 
-def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
-    rng = random.Random(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    people, acts = _people(rng, 30), _activities(rng)
-    by_group = sorted(people, key=lambda p: GROUPS.index(p.group))
-    files = []
+MARK_WORDS = {"√": "出席", "迟": "迟到", "假": "请假", "×": "缺席", "免": "免参加", "补": "补学"}
+LEDGER_SUFFIX = {"√": "", "迟": "(迟到)", "假": "(请假)[事假]", "×": "(缺席)", "免": "(免)[病休]", "补": "(补学)"}
+WIDE_TYPES = ("主题党日", "党小组会", "春训冬训")          # in the sign-in sheets and the long CSV
+LEDGER_TYPES = ("支委会", "支部党员大会", "党课", "组织生活会")  # in the meeting ledger
 
-    # 1. 党员名册: a merged title row, merged 党小组 cells, an ID-card column that must be dropped.
+Activity = tuple[dt.date, str, "str | None"]
+
+
+@dataclass
+class Year:
+    """Everything the files are written from: the people, the activities and every mark."""
+    people: list[Person]
+    acts: list[Activity]
+    marks: dict[tuple[Activity, str], str | None]
+
+
+def _marks(rng: random.Random, people: list[Person], acts: list[Activity]) -> dict:
+    """A mark for every member expected at every activity (committee members at a 支委会, the
+    group's members at a 党小组会)."""
+    marks = {(a, p.name): _mark(rng, p, a[0]) for a in acts for p in people if a[1] != "支委会" or p.committee}
+    group_of = {p.name: p.group for p in people}
+    return {k: v for k, v in marks.items() if not (k[0][2] and k[0][2] != group_of[k[1]])}
+
+
+def roster_file(folder: Path, rng: random.Random, year: Year) -> Path:
+    """党员名册: a merged title row, merged 党小组 cells, an ID-card column that must be dropped."""
+    people = year.people
     rows = [[f"{BRANCH} {YEAR}年党员名册"], ["姓名", "党员编号", "所在党小组", "党员类别", "性别", "出生年月", "身份证号",
                                           "入党时间", "职务", "校区", "是否支委", "转入日期", "转出日期"]]
     merges = ["A1:M1"]
     for group in GROUPS:
-        members = [p for p in by_group if p.group == group]
         first = len(rows) + 1
-        for k, p in enumerate(members):
+        for k, p in enumerate(p for p in people if p.group == group):
             rows.append([p.name, p.code, group if k == 0 else None, p.category + "党员", rng.choice("男女"),
                          f"{rng.randint(1965, 1998)}.{rng.randint(1, 12):02d}", f"11010119{rng.randint(10**9, 10**10 - 1)}",
                          p.joined.strftime("%Y年%m月"), "支部书记" if p is people[0] else ("支委" if p.committee else "教师"),
                          p.campus, "是" if p.committee else "", p.transferred_in, p.transferred_out])
         merges.append(f"C{first}:C{len(rows)}")
     rows.append(["合计", f"{len(people)}人"])
-    files.append(folder / "党员名册.xlsx")
-    _xlsx(files[-1], [("党员名册", rows, merges)])
+    return _xlsx(folder / "党员名册.xlsx", [("党员名册", rows, merges)])
 
-    marks = {(a, p.name): _mark(rng, p, a[0]) for a in acts for p in people
-             if a[1] != "支委会" or p.committee}
-    marks = {k: v for k, v in marks.items() if not (k[0][2] and k[0][2] != next(p.group for p in people if p.name == k[1]))}
 
-    # 2. 签到汇总表 for January–June: one sheet a month; Jan–Mar one-row headers, Apr–Jun two-row.
-    wide_types = ("主题党日", "党小组会", "春训冬训")
+def signin_file(folder: Path, year: Year) -> Path:
+    """签到汇总表 for January–June: one sheet a month; Jan–Mar one-row headers, Apr–Jun two-row."""
+    by_group = sorted(year.people, key=lambda p: GROUPS.index(p.group))
     sheets = []
     for month in range(1, 7):
-        month_acts = [a for a in acts if a[0].month == month and a[1] in wide_types]
-        two_rows = month >= 4
-        header = ["姓名", "党小组"]
-        if two_rows:
-            rows = [[f"{YEAR}年{month}月 党员活动签到汇总"], ["姓名", "党小组"] + [f"{a[0].month}月{a[0].day}日" for a in month_acts] + ["出勤次数"],
+        month_acts = [a for a in year.acts if a[0].month == month and a[1] in WIDE_TYPES]
+        title = [f"{YEAR}年{month}月 党员活动签到汇总"]
+        if month >= 4:
+            rows = [title, ["姓名", "党小组"] + [f"{a[0].month}月{a[0].day}日" for a in month_acts] + ["出勤次数"],
                     ["姓名", "党小组"] + [a[1] + (f"（{a[2]}）" if a[2] else "") for a in month_acts] + ["出勤次数"]]
             merges = ["A2:A3", "B2:B3"]
         else:
-            rows = [[f"{YEAR}年{month}月 党员活动签到汇总"],
-                    header + [f"{a[0].month}月{a[0].day}日 {a[1]}" for a in month_acts] + ["出勤次数", "备注"]]
+            rows = [title, ["姓名", "党小组"] + [f"{a[0].month}月{a[0].day}日 {a[1]}" for a in month_acts] + ["出勤次数", "备注"]]
             merges = []
         for p in by_group:
-            cells = [marks.get((a, p.name)) for a in month_acts]
+            cells = [year.marks.get((a, p.name)) for a in month_acts]
             rows.append([p.name, p.group] + cells + [sum(c in ("√", "迟", "补") for c in cells)])
         sheets.append((f"{month}月", rows, merges))
-    files.append(folder / f"{YEAR}年上半年签到汇总.xlsx")
-    _xlsx(files[-1], sheets)
+    return _xlsx(folder / f"{YEAR}年上半年签到汇总.xlsx", sheets)
 
-    # 3. 考勤明细 for July–December: a long CSV saved by Excel in GBK.
+
+def attendance_csv(folder: Path, year: Year) -> Path:
+    """考勤明细 for July–December: a long CSV saved by Excel in GBK."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["日期", "活动类型", "主题", "姓名", "出勤情况"])
-    words = {"√": "出席", "迟": "迟到", "假": "请假", "×": "缺席", "免": "免参加", "补": "补学"}
-    for (a, name), mark in marks.items():
-        if a[0].month >= 7 and a[1] in wide_types and mark:
-            writer.writerow([f"{a[0].year}/{a[0].month}/{a[0].day}", a[1], f"{a[0].month}月{a[1]}", name, words[mark]])
-    files.append(folder / f"{YEAR}年下半年考勤明细.csv")
-    files[-1].write_bytes(out.getvalue().encode("gbk"))
+    for (a, name), mark in year.marks.items():
+        if a[0].month >= 7 and a[1] in WIDE_TYPES and mark:
+            writer.writerow([f"{a[0].year}/{a[0].month}/{a[0].day}", a[1], f"{a[0].month}月{a[1]}", name, MARK_WORDS[mark]])
+    path = folder / f"{YEAR}年下半年考勤明细.csv"
+    path.write_bytes(out.getvalue().encode("gbk"))
+    return path
 
-    # 4. 会议台账 for 支委会, 支部党员大会、党课 and 组织生活会, with a by-type copy and a summary sheet.
+
+def ledger_file(folder: Path, year: Year) -> Path:
+    """会议台账 for 支委会, 支部党员大会、党课 and 组织生活会, with a by-type copy and a summary sheet."""
+    people, acts = year.people, year.acts
     ledger = [["会议日期", "会议类型", "会议名称", "主持人", "参会人员名单", "应到人数", "实到人数"]]
-    big = sorted({a[0] for a in acts if a[1] in ("支部党员大会", "党课", "组织生活会")} | {a[0] for a in acts if a[1] == "支委会"})
-    for day in big:
-        types = [a for a in acts if a[0] == day and a[1] in ("支委会", "支部党员大会", "党课", "组织生活会")]
+    for day in sorted({a[0] for a in acts if a[1] in LEDGER_TYPES}):
+        types = [a for a in acts if a[0] == day and a[1] in LEDGER_TYPES]
         names = []
         for p in people:
             # one mark per person per ledger row, whatever types the meeting combined
-            mark = next((marks[(a, p.name)] for a in types if (a, p.name) in marks), None)
-            suffix = {"√": "", "迟": "(迟到)", "假": "(请假)[事假]", "×": "(缺席)", "免": "(免)[病休]", "补": "(补学)"}.get(mark)
+            mark = next((year.marks[(a, p.name)] for a in types if (a, p.name) in year.marks), None)
+            suffix = LEDGER_SUFFIX.get(mark)
             if suffix is not None:
                 names.append(p.name + suffix)
         if types[0][1] == "支部党员大会":
@@ -185,10 +191,13 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
                        len(names), sum("(" not in n for n in names)])
     committee_only = [ledger[0]] + [r for r in ledger[1:] if r[1] == "支委会"]
     summary = [["会议类型", "次数"], ["支委会", len(committee_only) - 1], ["合计", len(ledger) - 1]]
-    files.append(folder / f"{YEAR}年会议台账.xlsx")
-    _xlsx(files[-1], [("全部会议", ledger, []), ("支委会", committee_only, []), ("统计", summary, [])])
+    return _xlsx(folder / f"{YEAR}年会议台账.xlsx", [("全部会议", ledger, []), ("支委会", committee_only, []), ("统计", summary, [])])
 
-    # 5. 学习强国: daily points for January–June, cumulative totals at each month's end after that.
+
+def study_files(folder: Path, rng: random.Random, year: Year) -> list[Path]:
+    """学习强国: daily points for January–June (xlsx), cumulative totals at each month's end after
+    that (a UTF-8 CSV with a BOM)."""
+    people = year.people
     daily = [["姓名", "所属组织", "日期", "当日积分"]]
     totals = {p.name: rng.randint(8000, 30000) for p in people}
     day = dt.date(YEAR, 1, 1)
@@ -199,8 +208,7 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
                 totals[p.name] += pts
                 daily.append([p.name, BRANCH, day, pts])
         day += dt.timedelta(days=1)
-    files.append(folder / "学习强国积分明细_上半年.xlsx")
-    _xlsx(files[-1], [("积分明细", daily, [])])
+    daily_path = _xlsx(folder / "学习强国积分明细_上半年.xlsx", [("积分明细", daily, [])])
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["姓名", "所属组织", "统计日期", "总积分"])
@@ -210,10 +218,14 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
             if month > 6:
                 totals[p.name] += rng.randint(300, 1200) if k % 6 else rng.randint(50, 300)
             writer.writerow([p.name, BRANCH, as_of.isoformat(), totals[p.name]])
-    files.append(folder / "学习强国累计积分_下半年.csv")
-    files[-1].write_bytes(("\ufeff" + out.getvalue()).encode("utf-8"))
+    totals_path = folder / "学习强国累计积分_下半年.csv"
+    totals_path.write_bytes(("\ufeff" + out.getvalue()).encode("utf-8"))
+    return [daily_path, totals_path]
 
-    # 6. 考评: the appraisal held in January of the next year, honours, volunteering, deductions, a veto.
+
+def assessment_file(folder: Path, rng: random.Random, year: Year) -> Path:
+    """考评: the appraisal held in January of the next year, honours, volunteering, deductions, a veto."""
+    people = year.people
     grades = ["优秀"] * 8 + ["合格"] * 19 + ["基本合格"] * 2 + ["不合格"]
     rng.shuffle(grades)
     rows = [[f"{BRANCH} {YEAR}年度党员考评登记"], ["姓名", "项目", "日期", "年度", "评议等次", "级别", "分值", "说明"]]
@@ -231,8 +243,20 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
              [people[13].name, "提醒谈话", dt.date(YEAR, 9, 3), None, None, None, None, None],
              [people[21].name, "有偿家教", dt.date(YEAR, 11, 6), None, None, None, None, "经查属实"],
              [people[5].name, "校级公开课", dt.date(YEAR, 10, 16), None, None, None, 1, "自定加分项目"]]
-    files.append(folder / f"{YEAR}年度党员考评.xlsx")
-    _xlsx(files[-1], [("考评登记", rows, ["A1:H1"])])
+    return _xlsx(folder / f"{YEAR}年度党员考评.xlsx", [("考评登记", rows, ["A1:H1"])])
+
+
+def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
+    """The demo branch's seven files. One random stream, drawn from in a fixed order, so the files
+    are the same on every machine and in every process."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    people, acts = _people(rng, 30), _activities()
+    files = [roster_file(folder, rng, Year(people, acts, {}))]
+    year = Year(people, acts, _marks(rng, people, acts))
+    files += [signin_file(folder, year), attendance_csv(folder, year), ledger_file(folder, year)]
+    files += study_files(folder, rng, year)
+    files.append(assessment_file(folder, rng, year))
     return files
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from etl.db import Database
+from etl.db import Database, ensure_branch, first_row, statement
+from etl.errors import LoadRefused
 
 # table → (natural key columns, columns inserted from the prepared frame)
 FACT_TABLES = {
@@ -30,10 +31,6 @@ FACT_TABLES = {
 ROSTER_COLUMNS = ["member_id", "name", "member_code", "party_group", "category", "gender", "birth", "joined", "position",
                   "campus", "is_committee", "transferred_in", "transferred_out", "src_sheet", "src_row"]
 DATE_COLUMNS = {"date", "as_of", "birth", "joined", "transferred_in", "transferred_out"}
-
-
-class LoadRefused(ValueError):
-    """A load or undo that the rules forbid; the message says why, in Chinese."""
 
 
 class _DryRun(Exception):
@@ -51,11 +48,9 @@ class LoadResult:
     dry_run: bool = False
 
 
-def branch_id(con: duckdb.DuckDBPyConnection, name: str, create: bool = False) -> int | None:
-    row = next(iter(con.execute("SELECT branch_id FROM branches WHERE name = ?", [name]).fetchall()), None)
-    if row or not create:
-        return row[0] if row else None
-    return con.execute("INSERT INTO branches (name) VALUES (?) RETURNING branch_id", [name]).fetchall()[0][0]
+def _sql(name: str) -> str:
+    """A statement of etl/sql/load/."""
+    return statement("etl.sql", f"load/{name}")
 
 
 def _stage(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -105,24 +100,16 @@ def _load_roster(con, frame: pd.DataFrame, load_id: int, bid: int, partial: bool
                     f"SELECT ?, ?, '在册', {', '.join(ROSTER_COLUMNS)} FROM staged", [load_id, bid])
         left = []
         if not partial:
-            left = [r[0] for r in con.execute(
-                "INSERT INTO member_versions SELECT * REPLACE (? AS load_id, '离开' AS status, current_date AS left_on)"
-                " FROM live_member_versions WHERE branch_id = ? AND status = '在册' AND load_id <> ?"
-                " AND member_id NOT IN (SELECT member_id FROM staged) RETURNING name", [load_id, bid, load_id]).fetchall()]
+            left = [r[0] for r in con.execute(_sql("mark_leavers"), {"load_id": load_id, "branch_id": bid}).fetchall()]
     finally:
         con.unregister("staged")
     return len(staged), replaced, left
 
 
 def unmarked_by_activity(con, load_id: int, bid: int) -> pd.DataFrame:
-    """Per activity this load touched: expected members with no mark (they count as 缺席)."""
-    return con.execute("""
-        SELECT strftime(e.date, '%Y-%m-%d') AS 日期, e.activity_type AS 活动类型, count(*) AS 未签到人数,
-               string_agg(m.name, '、' ORDER BY m.name) AS 未签到党员
-        FROM expected_attendance e JOIN live_member_versions m USING (member_id)
-        WHERE e.branch_id = ? AND e.mark IS NULL
-          AND (e.date, e.activity_type) IN (SELECT (date, activity_type) FROM attendance WHERE load_id = ?)
-        GROUP BY ALL ORDER BY 1, 2""", [bid, load_id]).df()
+    """Per activity this load touched: date, activity_type, unmarked_count, unmarked_names — the
+    expected members with no mark (they count as 缺席)."""
+    return con.execute(_sql("unmarked_by_activity"), {"load_id": load_id, "branch_id": bid}).df()
 
 
 def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: str, sheets: list[str],
@@ -134,16 +121,14 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
     say = progress or (lambda fraction, message: None)
     try:
         with db.write() as con:
-            bid = branch_id(con, branch, create=True)
-            repeat = next(iter(con.execute("SELECT load_id FROM live_loads WHERE branch_id = ? AND kind = ? AND sha256 = ?"
-                                 " ORDER BY load_id DESC LIMIT 1", [bid, kind, sha256]).fetchall()), None)
+            bid = ensure_branch(con, branch)
+            repeat = first_row(con, _sql("find_repeat"), {"branch_id": bid, "kind": kind, "sha256": sha256})
             if repeat:
                 result.repeat_of = repeat[0]
                 raise _DryRun  # nothing to write; leave the database exactly as it was
-            load_id = con.execute(
-                "INSERT INTO loads (branch_id, kind, file_name, sha256, sheets, rows_read, rows_loaded, is_partial,"
-                " loaded_by, loaded_at) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) RETURNING load_id",
-                [bid, kind, file_name, sha256, "、".join(sheets), rows_read, partial, user, dt.datetime.now()]).fetchall()[0][0]
+            load_id = first_row(con, _sql("insert_load"), {
+                "branch_id": bid, "kind": kind, "file_name": file_name, "sha256": sha256, "sheets": "、".join(sheets),
+                "rows_read": rows_read, "partial": partial, "user": user, "now": dt.datetime.now()})[0]
             result.load_id = load_id
             say(0.1, "正在写入数据库")
             if kind == "roster":
@@ -172,22 +157,13 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
 
 def roster_dependents(con, load_id: int) -> list[tuple]:
     """Live loads with rows about members who exist only through this roster load."""
-    return con.execute("""
-        WITH only_here AS (
-            SELECT v.member_id FROM member_versions v JOIN live_loads USING (load_id)
-            GROUP BY v.member_id HAVING bool_and(v.load_id = $1)),
-        facts AS (
-            SELECT load_id, member_id FROM attendance UNION ALL SELECT load_id, member_id FROM study_daily
-            UNION ALL SELECT load_id, member_id FROM study_totals UNION ALL SELECT load_id, member_id FROM assessments)
-        SELECT DISTINCT l.load_id, l.file_name FROM facts f JOIN live_loads l USING (load_id)
-        WHERE f.member_id IN (SELECT member_id FROM only_here) AND l.load_id <> $1 ORDER BY 1""", [load_id]).fetchall()
+    return con.execute(_sql("roster_dependents"), {"load_id": load_id}).fetchall()
 
 
 def undo_load(db: Database, load_id: int, user: str) -> dict:
     """Mark a load undone: its rows stop being live and what it replaced is live again."""
     with db.write() as con:
-        row = next(iter(con.execute("SELECT l.kind, l.file_name, l.undone_at, b.name FROM loads l JOIN branches b USING (branch_id)"
-                          " WHERE load_id = ?", [load_id]).fetchall()), None)
+        row = first_row(con, _sql("load_for_undo"), {"load_id": load_id})
         if row is None:
             raise LoadRefused(f"没有编号为 {load_id} 的装载记录")
         kind, file_name, undone_at, branch = row
@@ -204,8 +180,4 @@ def undo_load(db: Database, load_id: int, user: str) -> dict:
 
 def list_loads(db: Database, branch: str | None = None) -> pd.DataFrame:
     with db.connect() as con:
-        return con.execute("""
-            SELECT l.load_id, b.name AS branch, l.kind, l.file_name, l.sheets, l.rows_read, l.rows_loaded,
-                   l.rows_replaced, l.is_partial, l.loaded_by, l.loaded_at, l.undone_at, l.undone_by, l.sha256
-            FROM loads l JOIN branches b USING (branch_id)
-            WHERE ? IS NULL OR b.name = ? ORDER BY l.load_id""", [branch, branch]).df()
+        return con.execute(_sql("list_loads"), {"branch": branch}).df()

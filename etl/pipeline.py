@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from etl import load
-from etl.db import Database
-from etl.members import ROSTER_COLUMNS, MemberMatcher, empty_roster
-from etl.scoring.rules import Rules, load_rules
+from etl.db import Database, statement
+from etl.errors import LoadRefused
+from etl.members import MemberMatcher, empty_roster
+from etl.rules import Rules, rules_for
 from etl.sources import ParsedFile, assessment, attendance, read_file, roster, study
 from etl.validate import Report
 
@@ -47,9 +48,7 @@ def current_roster(db: Database, branch: str) -> pd.DataFrame:
     if not db.path.exists():
         return empty_roster()
     with db.connect() as con:
-        return con.execute(
-            f"SELECT {', '.join('m.' + c for c in ROSTER_COLUMNS)} FROM live_member_versions m"
-            " JOIN branches b USING (branch_id) WHERE b.name = ? ORDER BY m.member_id", [branch]).df()
+        return con.execute(statement("etl.sql", "lookup/roster_for_matching"), {"branch": branch}).df()
 
 
 def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None = None) -> Prepared:
@@ -70,7 +69,7 @@ def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None 
         daily, totals = study.finish([p[0] for p in pairs], [p[1] for p in pairs], report)
         prepared.frames.update(study_daily=daily, study_totals=totals)
     elif kind == "assessment":
-        rules = rules or load_rules()
+        rules = rules or rules_for(branch)
         frames = [assessment.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
         prepared.frames["assessments"] = pd.concat(frames, ignore_index=True)
     if prepared.rows_clean == 0 and report.ok:
@@ -81,7 +80,7 @@ def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None 
 def commit(db: Database, prepared: Prepared, user: str, partial: bool = False, dry_run: bool = False,
            progress=None) -> load.LoadResult:
     if not prepared.ok:
-        raise load.LoadRefused(prepared.report.text())
+        raise LoadRefused(prepared.report.text())
     parsed = prepared.parsed
     return load.write_load(db, branch=prepared.branch, kind=parsed.kind, file_name=parsed.file_name,
                            sha256=parsed.sha256, sheets=[s.context.name for s in parsed.sheets],

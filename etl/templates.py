@@ -1,11 +1,9 @@
 """Blank-but-for-examples workbooks for each kind, with the Chinese headers the readers expect."""
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Font, PatternFill
+from etl import writers
 
 TEMPLATES = {
     "roster": ("党员名册", ["姓名", "党员编号", "党小组", "党员类别", "性别", "出生年月", "入党时间", "职务", "校区", "是否支委", "转入日期", "转出日期"],
@@ -29,21 +27,9 @@ NOTES = {
 
 def build(kind: str) -> bytes:
     title, headers, rows = TEMPLATES[kind]
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append([f"{title}（示例行可删除）  {NOTES[kind]}"])
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F4D6D6")
-    for i, header in enumerate(headers):
-        sheet.column_dimensions[chr(65 + i)].width = max(10, len(header) * 2 + 4)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheet = writers.Sheet(title, [[f"{title}（示例行可删除）  {NOTES[kind]}"], headers, *rows], header_row=1,
+                          widths=[max(10, len(h) * 2 + 4) for h in headers])
+    return writers.workbook([sheet])
 
 
 def write_all(folder: Path) -> list[Path]:

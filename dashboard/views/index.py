@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, components as ui, data, queries, state, strings as S
+from dashboard import charts, components as ui, data, frames, state, strings as S
 
 ctx = state.page(S.PAGE_INDEX)
 
@@ -16,14 +16,14 @@ with left:
     ui.chart(charts.histogram(scored, "index", f"{S.INDEX_DISTRIBUTION}（{ctx.period}）"),
              scored[["member", "party_group", "index"]], S.INDEX_DISTRIBUTION, "distribution")
 with right:
-    parts = queries.component_breakdown(members)
+    parts = frames.component_breakdown(members)
     ui.chart(charts.stacked_components(parts, S.INDEX_COMPONENTS), parts, S.INDEX_COMPONENTS, "components")
 left, right = st.columns(2)
 with left:
-    trend = queries.group_trend(members_monthly, "party_group")
+    trend = frames.group_trend(members_monthly, "party_group")
     ui.chart(charts.by_group_lines(trend, "month", "index", "party_group", S.INDEX_BY_GROUP), trend, S.INDEX_BY_GROUP, "by-group")
 with right:
-    trend = queries.group_trend(members_monthly, "campus")
+    trend = frames.group_trend(members_monthly, "campus")
     ui.chart(charts.by_group_lines(trend, "month", "index", "campus", S.INDEX_BY_CAMPUS), trend, S.INDEX_BY_CAMPUS, "by-campus")
 
 st.subheader(S.INDEX_TABLE)

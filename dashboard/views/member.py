@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, components as ui, data, state, strings as S
+from etl.errors import UnknownMember
 
 ctx = state.page(S.PAGE_MEMBER)
 
@@ -19,7 +20,7 @@ if not history.empty:
 
 try:
     x = data.member_explanation(ctx.branch, ctx.period, member_id)
-except LookupError:
+except UnknownMember:
     st.info(S.MEMBER_NO_DATA)
     st.stop()
 m = x.member

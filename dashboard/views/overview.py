@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, components as ui, data, queries, state, strings as S
+from dashboard import charts, components as ui, data, frames, state, strings as S
 
 ctx = state.page(S.PAGE_OVERVIEW)
 
@@ -23,7 +23,7 @@ with left:
                        S.TREND_TITLE.format(year=ctx.period.year))
     ui.chart(fig, branch_monthly, S.TREND_TITLE.format(year=ctx.period.year), "trend")
 with right:
-    counts = queries.star_counts(members_monthly)
+    counts = frames.star_counts(members_monthly)
     ui.chart(charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(year=ctx.period.year)), counts, S.STAR_TREND_TITLE.format(year=ctx.period.year), "star-trend")
 
 st.subheader(S.ALERTS_TITLE)

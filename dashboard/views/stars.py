@@ -1,22 +1,23 @@
 import streamlit as st
 
-from dashboard import charts, components as ui, data, queries, state, strings as S
+from dashboard import charts, components as ui, data, frames, state, strings as S
 
 ctx = state.page(S.PAGE_STARS)
 
 summary = data.branch_summary(ctx.branch, ctx.period)
 st.metric(S.STARS_BRANCH, ui.stars_text(summary["stars"]), border=True)
 _, members_monthly = data.monthly(ctx.branch, ctx.period.year)
-counts = queries.star_counts(members_monthly)
+counts = frames.star_counts(members_monthly)
 ui.chart(charts.stars_stacked(counts, S.STARS_OVER_TIME), counts, S.STARS_OVER_TIME, "stars-over-time")
 
 current, previous = data.member_scores(ctx.branch, ctx.period), data.member_scores(ctx.branch, ctx.period.previous())
-moves = queries.star_moves(current, previous)
+moves = frames.star_moves(current, previous)
 st.subheader(S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.period))
 cols = st.columns(3)
-for col, move in zip(cols, (S.STARS_UP, S.STARS_DOWN, S.STARS_SAME)):
-    col.metric(move, int((moves["move"] == move).sum()) if not moves.empty else 0, border=True)
-ui.table(moves[moves["move"] != S.STARS_SAME] if not moves.empty else moves, S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.period), "moves")
+for col, move in zip(cols, ("up", "down", "same")):
+    col.metric(S.MOVES[move], int((moves["move"] == move).sum()) if not moves.empty else 0, border=True)
+changed = moves[moves["move"] != "same"] if not moves.empty else moves
+ui.table(changed, S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.period), "moves")
 
 st.subheader(S.STARS_TABLE)
 ui.table(current[["member", "party_group", "index", "stars", "vetoed"]], S.STARS_TABLE, "member-stars")

@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, components as ui, data, queries, state, strings as S
+from dashboard import charts, components as ui, data, frames, state, strings as S
 
 ctx = state.page(S.PAGE_STUDY)
 
@@ -8,7 +8,7 @@ st.caption(S.STUDY_NOTE)
 summary = data.branch_summary(ctx.branch, ctx.period)
 ui.kpi(st.columns(4)[0], S.KPI_PARTICIPATION, summary["participation"], fmt="{:.1%}")
 _, members_monthly = data.monthly(ctx.branch, ctx.period.year)
-groups = queries.study_by_group(members_monthly)
+groups = frames.study_by_group(members_monthly)
 left, right = st.columns(2)
 with left:
     ui.chart(charts.by_group_lines(groups, "month", "participation", "party_group", S.STUDY_PARTICIPATION, percent=True),

@@ -5,33 +5,22 @@ rules file changes the numbers without changing any SQL text. Results carry the 
 """
 from __future__ import annotations
 
-import datetime as dt
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
+from etl.db import first_row, statement
 from etl.scoring.period import Period
-from etl.scoring.rules import APPRAISAL, DEFAULT_RULES, GRADES, HONOUR, Rules, load_rules
+from etl.rules import APPRAISAL, GRADES, HONOUR, Rules
 
 MEMBER_CSV = ["branch", "period", "member", "party_group", "category", "attendance_rate", "study_avg_daily", "appraisal",
               "base", "bonus", "deduction", "vetoed", "index", "stars"]
 BRANCH_CSV = ["branch", "period", "members_scored", "member_mean", "compliance_rate", "index", "stars"]
 
 
-@cache
 def sql(name: str) -> str:
-    return resources.files("etl.scoring.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
-
-
-def rules_for(branch: str, override: str | Path | None = None) -> Rules:
-    """The branch's own rules (data/rules/<branch>.toml) when it has them, else the defaults."""
-    if override:
-        return load_rules(override)
-    own = DEFAULT_RULES.parent / "rules" / f"{branch}.toml"
-    return load_rules(own if own.exists() else None)
+    """A scoring statement of etl/scoring/sql/."""
+    return statement("etl.scoring.sql", name)
 
 
 def _register_rules(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
@@ -47,9 +36,9 @@ def _register_rules(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     con.register("rule_requirements", pd.DataFrame(reqs, columns=["requirement", "per", "required", "types"]))
 
 
-def lookback_start(period: Period, months: int) -> dt.date:
-    index = period.start.year * 12 + period.start.month - 1 - (months - 1)
-    return dt.date(index // 12, index % 12 + 1, 1)
+def lookback_month(period: Period, months: int) -> int:
+    """The month index (year × 12 + month − 1) where a run that vetoes the period may start."""
+    return period.start.year * 12 + period.start.month - 1 - (months - 1)
 
 
 def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period, rules: Rules) -> pd.DataFrame:
@@ -58,7 +47,6 @@ def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period,
     m, thresholds = rules["member"], rules["stars"]["thresholds"]
     params = {
         "branch_id": branch_id, "start": period.start, "end": period.end, "year": period.year, "grain": period.grain,
-        "lookback_start": lookback_start(period, int(rules["veto"]["absent_months"])),
         "veto_months": int(rules["veto"]["absent_months"]), "veto_grade": rules["veto"]["appraisal_grade"],
         "appraisal_item": APPRAISAL, "honour_item": HONOUR, "volunteer_item": rules["bonus"]["volunteer_item"],
         "volunteer_cap": float(rules["bonus"]["volunteer_cap_per_period"]),
@@ -76,9 +64,7 @@ def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period,
 
 
 def has_committee(con, branch_id: int, rules: Rules) -> bool:
-    members, committee = next(iter(con.execute(
-        "SELECT count(*), count(*) FILTER (WHERE is_committee) FROM live_member_versions"
-        " WHERE branch_id = ? AND status = '在册'", [branch_id]).fetchall()), None)
+    members, committee = first_row(con, sql("roster_size"), {"branch_id": branch_id})
     return committee > 0 and members >= rules["branch"]["committee_min_members"]
 
 

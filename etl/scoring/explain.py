@@ -9,12 +9,17 @@ import pandas as pd
 from etl.scoring import engine
 from etl.scoring.engine import sql
 from etl.scoring.period import Period, parse
-from etl.scoring.rules import APPRAISAL, HONOUR, Rules
-from etl.scoring.service import require_branch
+from etl.db import require_branch
+from etl.errors import UnknownMember
+from etl.rules import APPRAISAL, HONOUR, Rules
 
 
-class UnknownMember(LookupError):
-    """No single member of that name in the period; the message lists the matches."""
+# Why an attendance row counts differently (the `reason` codes of explain_attendance.sql).
+ATTENDANCE_NOTES = {
+    "exempt": "免参加：不计入应到",
+    "compliance_only": "支委会只计入三会一课达标，不计出勤率",
+    "unmarked": "应到但没有考勤标记，按缺席计",
+}
 
 
 @dataclass
@@ -78,9 +83,9 @@ def explain_member(con, branch: str, period: Period | str, member: str | int, ru
     study = con.execute(sql("explain_study"), {k: params[k] for k in ("member_id", "start", "end")}).df()
     items = con.execute(sql("explain_items"), {k: params[k] for k in ("member_id", "start", "end")} | {
         "appraisal_item": APPRAISAL, "honour_item": HONOUR, "grain": period.grain, "year": period.year}).df()
-    lookback = engine.lookback_start(period, int(rules["veto"]["absent_months"]))
+    lookback = engine.lookback_month(period, int(rules["veto"]["absent_months"]))
     months = con.execute(sql("explain_absent_months"), {k: params[k] for k in ("branch_id", "member_id", "end")}
-                         | {"lookback_start": lookback}).df()
+                         | {"first_month": lookback}).df()
     vetoes = []
     if row["veto_by_item"]:
         vetoes.append("清零事项：" + "、".join(items.loc[items["effect"] == "清零", "item"]))
@@ -108,7 +113,8 @@ def explain_text(x: MemberExplanation) -> str:
     lines.append(f"  考勤记录 {len(x.attendance)} 条：")
     for r in x.attendance.itertuples():
         src = f"← 装载 #{r.load_id} {r.file_name} 工作表“{r.src_sheet}”第 {r.src_row} 行" if not pd.isna(r.load_id) else "← 无记录"
-        lines.append(f"    {r.date} {r.activity_type} {r.mark}{'（' + r.note + '）' if r.note else ''} {src}")
+        note = ATTENDANCE_NOTES.get(r.reason, "")
+        lines.append(f"    {r.date} {r.activity_type} {r.mark}{'（' + note + '）' if note else ''} {src}")
     lines.append(f"  学习强国记录 {len(x.study)} 条（日均积分的来源）")
     lines.append(f"  规则 sha256:{x.rules_sha256[:16]}")
     return "\n".join(lines)

@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from etl.errors import BadPeriod
+
 _PATTERNS = (
     (re.compile(r"^(\d{4})-(\d{1,2})$"), "month"),
     (re.compile(r"^(\d{4})-?[Qq]([1-4])$"), "quarter"),
@@ -44,7 +46,7 @@ def month(year: int, m: int) -> Period:
 
 
 def parse(text: str) -> Period:
-    """A period from its label; ValueError (in Chinese) for anything else."""
+    """A period from its label; :class:`BadPeriod` (a usage error, in Chinese) for anything else."""
     value = str(text).strip()
     for pattern, grain in _PATTERNS:
         m = pattern.match(value)
@@ -58,4 +60,4 @@ def parse(text: str) -> Period:
             return Period(dt.date(year, 3 * q - 2, 1), month(year, 3 * q).end, "quarter", f"{year}-Q{q}")
         if grain == "year":
             return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), "year", str(year))
-    raise ValueError(f"无法识别的统计期“{text}”：请写成 2020-03（月）、2020-Q1（季度）或 2020（年）")
+    raise BadPeriod(f"无法识别的统计期“{text}”：请写成 2020-03（月）、2020-Q1（季度）或 2020（年）")

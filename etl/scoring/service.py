@@ -6,22 +6,10 @@ import math
 import duckdb
 import pandas as pd
 
-from etl.db import Database
-from etl.load import branch_id
+from etl.db import Database, require_branch
 from etl.scoring import engine
 from etl.scoring.period import Period, parse
-from etl.scoring.rules import Rules
-
-
-class UnknownBranch(LookupError):
-    """The database has no branch of that name; the message says so in Chinese."""
-
-
-def require_branch(con, branch: str) -> int:
-    bid = branch_id(con, branch)
-    if bid is None:
-        raise UnknownBranch(f"数据库中没有党支部“{branch}”")
-    return bid
+from etl.rules import Rules, rules_for
 
 
 def member_scores_con(con: duckdb.DuckDBPyConnection, branch: str, period: Period | str, rules: Rules) -> pd.DataFrame:
@@ -41,8 +29,8 @@ def branch_score_con(con, branch: str, period: Period | str, rules: Rules) -> tu
 
 
 def scores(db: Database, branch: str, period: str, level: str = "member", rules: Rules | None = None) -> pd.DataFrame:
-    """The `etl scores` table: DESIGN.md §5's columns, numbers unrounded (format_csv rounds)."""
-    rules = rules or engine.rules_for(branch)
+    """The `etl scores` table: docs/cli.md's columns, numbers unrounded (format_csv rounds)."""
+    rules = rules or rules_for(branch)
     p = parse(period)
     with db.connect() as con:
         if level == "branch":

@@ -15,7 +15,8 @@ import pandas as pd
 from etl.sources import assessment, attendance_layouts as layouts, roster, study
 from etl.sources.context import SheetContext, resolve_year
 from etl.sources.table import HEADER_SCAN_ROWS, Table, data_rows, match_columns, sensitive_columns, title_text
-from etl.sources.workbook import Sheet, UnreadableFile, read_sheets
+from etl.errors import UnreadableFile
+from etl.sources.workbook import Sheet, read_sheets
 from etl.validate import Report
 
 KINDS = ("roster", "attendance", "study", "assessment")

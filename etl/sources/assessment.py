@@ -5,7 +5,7 @@ import pandas as pd
 
 from etl.members import MemberMatcher
 from etl.normalize import compact, number, text, years_in
-from etl.scoring.rules import APPRAISAL, GRADES, HONOUR, LEVELS, Rules
+from etl.rules import APPRAISAL, GRADES, HONOUR, LEVELS, Rules
 from etl.sources.common import match_members, parse_dates
 from etl.sources.context import SheetContext
 from etl.validate import Report

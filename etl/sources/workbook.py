@@ -19,12 +19,10 @@ from pathlib import Path
 import python_calamine as calamine
 from charset_normalizer import from_bytes
 
+from etl.errors import UnreadableFile
+
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
-
-
-class UnreadableFile(ValueError):
-    """The file is not a spreadsheet or CSV we can read. The message says why, in Chinese."""
 
 
 @dataclass

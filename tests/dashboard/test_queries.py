@@ -3,7 +3,7 @@
 from dashboard import queries
 from etl import load
 from etl.scoring.period import parse
-from etl.scoring.rules import load_rules
+from etl.rules import load_rules
 from tests import filebuilders as fb
 from tests.conftest import load_path
 
@@ -46,32 +46,6 @@ def test_alerts_name_the_member_heading_for_the_absence_veto(demo_db):
     assert list(october["veto_watch"]["run"]) == [4]
     assert set(q3["unmet"]["requirement"]) == {"党小组会", "党课"}
     assert (october["needs_help"]["index"] < 60).all()
-
-
-def test_monthly_trends_and_star_counts(demo_db):
-    with demo_db.connect() as con:
-        branch, members = queries.monthly(con, BRANCH, 2025, RULES)
-    assert list(branch["month"]) == [f"2025-{m:02d}" for m in range(1, 13)]
-    counts = queries.star_counts(members)
-    assert counts.groupby("month")["count"].sum().eq(members.dropna(subset=["stars"]).groupby("month").size()).all()
-    assert set(queries.group_trend(members, "party_group")["party_group"]) == {"第一党小组", "第二党小组", "第三党小组"}
-
-
-def test_star_moves_between_periods(demo_db):
-    with demo_db.connect() as con:
-        nov = queries.member_scores(con, BRANCH, parse("2025-11"), RULES)
-        dec = queries.member_scores(con, BRANCH, parse("2025-12"), RULES)
-    moves = queries.star_moves(dec, nov)
-    ups = moves[moves["move"] == "上升"]
-    assert (ups["stars"] > ups["previous_stars"]).all() and len(moves) == dec["stars"].notna().sum()
-
-
-def test_study_by_group_has_no_individual_ranking(demo_db):
-    with demo_db.connect() as con:
-        _, members = queries.monthly(con, BRANCH, 2025, RULES)
-    groups = queries.study_by_group(members)
-    assert set(groups.columns) == {"month", "party_group", "participation", "avg_daily"}
-    assert "全支部" in set(groups["party_group"]) and "member" not in groups
 
 
 def test_queries_are_scoped_to_their_branch(demo_db, tmp_path):

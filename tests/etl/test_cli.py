@@ -1,4 +1,4 @@
-"""The command line of DESIGN.md §5: exit 0 ok, 1 input rejected, 2 usage error."""
+"""The command line (docs/cli.md): exit 0 ok, 1 input rejected, 2 usage error."""
 import subprocess
 import sys
 

@@ -3,7 +3,8 @@ import datetime as dt
 
 import pytest
 
-from etl.load import LoadRefused, list_loads, undo_load
+from etl.errors import LoadRefused
+from etl.load import list_loads, undo_load
 from tests import filebuilders as fb
 from tests.conftest import BRANCH, load_path, table_contents
 

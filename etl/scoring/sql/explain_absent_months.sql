@@ -1,8 +1,7 @@
--- Month by month, from the six-month look-back to the period's end: did the member have attendance
--- records (支委会 and 免 aside), and were they all 缺席?
-SELECT strftime(date_trunc('month', date), '%Y-%m') AS month, count(*) AS records,
-       count(*) FILTER (WHERE status = '缺席') AS absences, bool_and(status = '缺席') AS all_absent
-FROM expected_attendance
-WHERE branch_id = $branch_id AND member_id = $member_id AND date BETWEEN $lookback_start AND $end
-  AND activity_type <> '支委会' AND status <> '免'
-GROUP BY 1 ORDER BY 1
+-- Month by month, from the absence veto's look-back to the period's end: the member's counted
+-- attendance records (the attendance_months view), and whether they were all 缺席.
+SELECT printf('%04d-%02d', month_index // 12, month_index % 12 + 1) AS month, records, absences, all_absent
+FROM attendance_months
+WHERE branch_id = $branch_id AND member_id = $member_id
+  AND month_index BETWEEN $first_month AND year(CAST($end AS DATE)) * 12 + month(CAST($end AS DATE)) - 1
+ORDER BY month_index

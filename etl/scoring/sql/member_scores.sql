@@ -1,19 +1,18 @@
--- 先锋指数 of every member of one branch for one period (DESIGN.md §4). Parameters: $branch_id,
--- $start, $end, $year, $grain, $lookback_start (six-month veto), every rule value as $name; the
--- catalogue of items arrives as the registered relation rule_items(item, kind, points).
+-- 先锋指数 of every member of one branch for one period (docs/scoring.md). Parameters: $branch_id,
+-- $start, $end, $year, $grain, every rule value as $name; the catalogue of items arrives as the
+-- registered relation rule_items(item, kind, points).
 WITH roster AS (
     SELECT * FROM live_member_versions WHERE branch_id = $branch_id
 ),
--- 组织生活: every expected member at every activity in the period, 支委会 and 免 left out.
+-- 组织生活: the attendance that counts (the counted_attendance view), in the period.
 att_rows AS (
-    SELECT * FROM expected_attendance
+    SELECT * FROM counted_attendance
     WHERE branch_id = $branch_id AND date BETWEEN $start AND $end
-      AND activity_type <> '支委会' AND status <> '免'
 ),
 att AS (
     SELECT member_id,
            count(*) AS expected,
-           count(*) FILTER (WHERE status IN ('出席', '迟到', '补学')) AS attended,
+           count(*) FILTER (WHERE is_present) AS attended,
            count(*) FILTER (WHERE status = '缺席') AS absences,
            count(*) FILTER (WHERE mark IS NULL) AS unmarked,
            count(*) FILTER (WHERE status = '迟到') AS lates,
@@ -81,19 +80,12 @@ item_totals AS (
            count(*) FILTER (WHERE kind = 'veto') AS veto_items
     FROM items GROUP BY member_id
 ),
--- 清零 by six consecutive months, each with attendance records all 缺席 (请假 breaks the run).
-absent_months AS (
-    SELECT member_id, year(date) * 12 + month(date) - 1 AS month_index
-    FROM expected_attendance
-    WHERE branch_id = $branch_id AND date BETWEEN $lookback_start AND $end
-      AND activity_type <> '支委会' AND status <> '免'
-    GROUP BY ALL HAVING bool_and(status = '缺席')
-),
+-- 清零 by an absence run (the absence_runs view) that is veto_months long at a month of the period.
 run_veto AS (
-    SELECT a.member_id FROM absent_months a
-    JOIN absent_months b ON b.member_id = a.member_id AND b.month_index BETWEEN a.month_index - ($veto_months - 1) AND a.month_index
-    WHERE a.month_index >= year(CAST($start AS DATE)) * 12 + month(CAST($start AS DATE)) - 1
-    GROUP BY a.member_id, a.month_index HAVING count(*) >= $veto_months
+    SELECT DISTINCT member_id FROM absence_runs
+    WHERE branch_id = $branch_id
+      AND greatest(first_month + $veto_months - 1, year(CAST($start AS DATE)) * 12 + month(CAST($start AS DATE)) - 1)
+          <= least(last_month, year(CAST($end AS DATE)) * 12 + month(CAST($end AS DATE)) - 1)
 ),
 scope AS (
     SELECT member_id FROM roster

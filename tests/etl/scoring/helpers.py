@@ -6,7 +6,7 @@ from pathlib import Path
 
 from etl.db import Database
 from etl.scoring import engine, service
-from etl.scoring.rules import load_rules
+from etl.rules import load_rules
 from tests import filebuilders as fb
 from tests.conftest import BRANCH, load_path
 

@@ -1,7 +1,7 @@
 """堡垒指数 and 三会一课 compliance, computed by hand."""
 import pytest
 
-from etl.scoring.rules import load_rules
+from etl.rules import load_rules
 from tests.etl.scoring.helpers import Branch, close
 
 

@@ -1,4 +1,4 @@
-"""Each rule of DESIGN.md §4, computed by hand, in its own test. Default rules unless said."""
+"""Each rule of docs/scoring.md, computed by hand, in its own test. Default rules unless said."""
 import math
 
 import pandas as pd

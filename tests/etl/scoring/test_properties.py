@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from etl.db import Database
 from etl.scoring import engine
-from etl.scoring.rules import load_rules
+from etl.rules import load_rules
 from tests.etl.scoring.helpers import Branch
 
 NAMES = ["甲/一组", "乙/一组", "丙/二组", "丁/二组", "戊/二组"]

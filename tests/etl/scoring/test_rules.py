@@ -2,7 +2,9 @@
 import pytest
 
 from etl.scoring import engine
-from etl.scoring.rules import DEFAULT_RULES, RulesError, load_rules
+from etl import rules as rules_module
+from etl.errors import BadPeriod, RulesError
+from etl.rules import DEFAULT_RULES, load_rules, rules_for
 from etl.scoring.period import parse
 
 DEFAULT = DEFAULT_RULES.read_text(encoding="utf-8")
@@ -61,11 +63,26 @@ def test_switching_study_off_drops_it_from_the_base(tmp_path, db):
 
 
 def test_a_branch_may_have_its_own_rules_file(tmp_path, monkeypatch):
-    own_dir = DEFAULT_RULES.parent / "rules"
-    monkeypatch.setattr(engine, "DEFAULT_RULES", DEFAULT_RULES)
-    assert engine.rules_for("没有自己规则的支部").sha256 == load_rules().sha256
-    assert engine.rules_for("任意", with_change(tmp_path, "per_late = 1", "per_late = 2")).data["deduction"]["per_late"] == 2
-    assert not (own_dir / "没有自己规则的支部.toml").exists()
+    monkeypatch.setattr(rules_module, "DEFAULT_RULES", with_change(tmp_path, "per_late = 1", "per_late = 1"))
+    assert rules_for("没有自己规则的支部").sha256 == load_rules(DEFAULT_RULES).sha256
+    own = tmp_path / "rules" / "实验学校党支部.toml"
+    own.parent.mkdir()
+    own.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace("per_late = 1", "per_late = 2"), encoding="utf-8")
+    assert rules_for("实验学校党支部").data["deduction"]["per_late"] == 2
+    assert rules_for("任意", with_change(tmp_path, "per_late = 1", "per_late = 3")).data["deduction"]["per_late"] == 3
+
+
+def test_an_edited_rules_file_takes_effect_at_the_next_call(tmp_path, monkeypatch):
+    """The app never needs a restart for a changed rules file: it is read again when it changes."""
+    monkeypatch.setattr(rules_module, "DEFAULT_RULES", with_change(tmp_path, "per_late = 1", "per_late = 1"))
+    own = tmp_path / "rules" / "实验学校党支部.toml"
+    own.parent.mkdir()
+    own.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace("per_late = 1", "per_late = 2"), encoding="utf-8")
+    before = rules_for("实验学校党支部")
+    assert rules_for("实验学校党支部") is before  # unchanged: not parsed again
+    own.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace("per_late = 1", "per_late = 4"), encoding="utf-8")
+    after = rules_for("实验学校党支部")
+    assert after.data["deduction"]["per_late"] == 4 and after.sha256 != before.sha256
 
 
 @pytest.mark.parametrize("label,start,end,grain", [("2020-03", "2020-03-01", "2020-03-31", "month"),
@@ -79,5 +96,6 @@ def test_periods(label, start, end, grain):
 def test_previous_periods_and_bad_labels():
     assert parse("2020-01").previous().label == "2019-12" and parse("2020-Q1").previous().label == "2019-Q4"
     assert parse("2020").previous().label == "2019" and [m.label for m in parse("2020-Q2").months()] == ["2020-04", "2020-05", "2020-06"]
-    with pytest.raises(ValueError, match="统计期"):
+    with pytest.raises(BadPeriod, match="统计期") as refused:
         parse("2020-13")
+    assert refused.value.exit_code == 2

@@ -1,4 +1,4 @@
-"""`etl scores` output, golden: the columns, order and number formats of DESIGN.md §5."""
+"""`etl scores` output, golden: the columns, order and number formats of docs/cli.md."""
 import json
 
 import pytest

@@ -1,7 +1,8 @@
 """Opening files: every format, every encoding, merged cells filled."""
 import pytest
 
-from etl.sources.workbook import UnreadableFile, column_letter, decode_csv_bytes, read_sheets
+from etl.errors import UnreadableFile
+from etl.sources.workbook import column_letter, decode_csv_bytes, read_sheets
 from tests import filebuilders as fb
 
 

@@ -1,21 +1,25 @@
-"""The scoring rules: read from TOML with tomllib, checked key by key, hashed for the record."""
+"""The rules: read from TOML with tomllib, checked key by key, hashed for the record.
+
+Rules are configuration shared by validation (which items exist, which grades) and scoring (every
+weight and threshold), so they live here, below both. A branch may keep its own file
+(``data/rules/<branch>.toml``); an edited file takes effect at the next call, without a restart.
+"""
 from __future__ import annotations
 
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-DEFAULT_RULES = Path(__file__).resolve().parents[2] / "data" / "rules.toml"
+from etl.errors import RulesError
+
+DEFAULT_RULES = Path(__file__).resolve().parents[1] / "data" / "rules.toml"
 GRADES = ("优秀", "合格", "基本合格", "不合格")
 HONOUR = "表彰"
 APPRAISAL = "民主评议"
 LEVELS = ("校级", "区级", "市级", "省级", "国家级")
 PERIODS = ("month", "month_per_group", "quarter", "year")
-
-
-class RulesError(ValueError):
-    """A rules file that cannot be used; the message names the key."""
 
 
 @dataclass(frozen=True)
@@ -81,10 +85,30 @@ def load_rules(path: str | Path | None = None) -> Rules:
     path = Path(path) if path else DEFAULT_RULES
     try:
         raw = path.read_bytes()
-        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise RulesError(f"找不到规则文件：{path}") from None
+    # Reading a few kilobytes on every call is cheap and always current (a modification time can
+    # miss an edit made within the same clock tick); parsing and checking is cached by content.
+    return _parse(str(path), raw)
+
+
+@lru_cache(maxsize=64)
+def _parse(path: str, raw: bytes) -> Rules:
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RulesError(f"规则文件格式错误：{exc}") from None
     check(data)
-    return Rules(data, hashlib.sha256(raw).hexdigest(), str(path))
+    return Rules(data, hashlib.sha256(raw).hexdigest(), path)
+
+
+def branch_rules_path(branch: str) -> Path:
+    return DEFAULT_RULES.parent / "rules" / f"{branch}.toml"
+
+
+def rules_for(branch: str, override: str | Path | None = None) -> Rules:
+    """The branch's own rules (data/rules/<branch>.toml) when it has them, else the defaults."""
+    if override:
+        return load_rules(override)
+    own = branch_rules_path(branch)
+    return load_rules(own if own.exists() else None)

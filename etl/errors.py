@@ -1,0 +1,59 @@
+"""Every refusal a user can meet, as one family.
+
+Each error carries its message in Chinese (what is wrong and what to do) and the exit code the
+command line promises: 1 when the input was rejected, 2 for a usage error (a bad period, an unknown
+option value, a rules file that cannot be used). The CLI has one ``except VanguardError`` that
+prints the message and exits with the code; the app shows the message in one place.
+"""
+from __future__ import annotations
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class VanguardError(Exception):
+    """Base of every refusal: ``str(error)`` is the Chinese message, ``exit_code`` the CLI's code."""
+
+    exit_code = EXIT_REJECTED
+
+
+class UsageError(VanguardError):
+    """The command was asked for something that cannot be meant (exit 2)."""
+
+    exit_code = EXIT_USAGE
+
+
+class BadPeriod(UsageError):
+    """A period label that is not a month, a quarter or a year."""
+
+
+class RulesError(UsageError):
+    """A rules file that cannot be used; the message names the key."""
+
+
+class DatabaseBusy(VanguardError):
+    """Another process holds the database file for longer than we are willing to wait. The message
+    gives the command line's advice; ``holder`` lets the app give its own."""
+
+    def __init__(self, message: str, holder: str = "另一个进程"):
+        super().__init__(message)
+        self.holder = holder
+
+
+class MissingDatabase(VanguardError):
+    """The database file does not exist (reading never creates it)."""
+
+
+class UnreadableFile(VanguardError):
+    """A file that cannot be read as a table at all (empty, broken, encrypted, wrong type)."""
+
+
+class LoadRefused(VanguardError):
+    """A load or undo that the loading rules forbid."""
+
+
+class UnknownBranch(VanguardError):
+    """The database has no branch of that name."""
+
+
+class UnknownMember(VanguardError):
+    """No single member of the branch matches the name asked for."""
