@@ -7,15 +7,54 @@ DEMO_DB := data/demo.duckdb
 HOST    ?= 127.0.0.1
 PORT    ?= 8501
 
-.PHONY: install browser run test demo bench clean
+LOCK    := requirements.lock
+# Extra pip-compile options for `make lock`, e.g. LOCK_ARGS=--upgrade or LOCK_ARGS='--upgrade-package duckdb'.
+LOCK_ARGS ?=
 
-$(STAMP): pyproject.toml
+.PHONY: install lock lint browser run test demo bench clean
+
+# The exact versions come from the lock (pip itself included); the project is then added on top, editable.
+$(STAMP): pyproject.toml $(LOCK)
 	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q -r $(LOCK)
+	$(PY) -m pip install -q --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+define LOCK_HEADER
+# Exact versions of every package, transitive ones included, for the runtime dependencies and the dev extra
+# in pyproject.toml (Python 3.11, Linux x86_64). Generated: do not edit by hand.
+#
+#   make lock                                   regenerate after changing pyproject.toml; keeps the pins
+#                                               below wherever they still fit
+#   make lock LOCK_ARGS=--upgrade               move everything to the newest versions the ranges allow
+#   make lock LOCK_ARGS='--upgrade-package X'   move one package
+#
+# pip-compile resolves it through pip's own configuration (the index, find-links, extra indexes and the
+# constraint file of this machine), the same sources `make install` installs it from:
+#   pip install -r requirements.lock && pip install --no-deps -e .
+#
+endef
+export LOCK_HEADER
+
+# pip-compile reads the pins already in its output file and keeps them; the lock is only replaced when its
+# content changes, so an unchanged lock does not make the next `make` reinstall.
+lock: install
+	cp $(LOCK) $(LOCK).new
+	$(VENV)/bin/pip-compile --quiet --no-header --extra dev \
+		--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+		--output-file $(LOCK).new $(LOCK_ARGS) pyproject.toml
+	printf '%s\n' "$$LOCK_HEADER" | cat - $(LOCK).new > $(LOCK).tmp && rm $(LOCK).new
+	@if cmp -s $(LOCK).tmp $(LOCK); then rm $(LOCK).tmp; echo '$(LOCK) unchanged'; \
+	else mv $(LOCK).tmp $(LOCK); echo '$(LOCK) updated'; fi
+
+# Both checks run, so one report shows everything; fails when either finds something.
+lint: install
+	@status=0; \
+	echo '$(VENV)/bin/ruff format --check .'; $(VENV)/bin/ruff format --check . || status=1; \
+	echo '$(VENV)/bin/ruff check .'; $(VENV)/bin/ruff check . || status=1; \
+	exit $$status
 
 # Debian's Chromium and CJK fonts for the browser tests (Playwright never downloads a browser here).
 browser:
