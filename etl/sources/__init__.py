@@ -85,6 +85,17 @@ def detect(sheet: Sheet, kinds, file_name: str) -> Table | None:
     return max(candidates, key=score)
 
 
+def _drop_sensitive(sheet: Sheet, table: Table) -> None:
+    """Blank every cell under a 身份证号 / phone header before any layout reads the rows, so no
+    reader — not even one that keeps a ledger's other columns — can carry them to the database."""
+    columns = sensitive_columns(sheet.grid[table.header_last])
+    for row in sheet.grid[table.header_last + 1:]:
+        for i in columns:
+            if i < len(row):
+                row[i] = None
+    sheet.dropped = list(columns.values())
+
+
 def _records(sheet: Sheet, table: Table) -> pd.DataFrame:
     if table.kind == "attendance":
         return layouts.EXTRACTORS[table.layout](sheet, table)
@@ -118,6 +129,7 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
     rows_by_kind: dict[str, int] = {}
     parsed, dropped = [], []
     for sheet, table in found:
+        _drop_sensitive(sheet, table)
         records = _records(sheet, table)
         rows_by_kind[table.kind] = rows_by_kind.get(table.kind, 0) + len(records)
         parsed.append((sheet, table, records))
@@ -127,7 +139,7 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
         if table.kind != chosen:
             report.notes.append(f"工作表“{sheet.name}”看起来是{KIND_NAMES[table.kind]}，与本文件的{KIND_NAMES[chosen]}不同，已跳过（请分开上传）")
             continue
-        for header in sensitive_columns(sheet.grid[table.header_last]).values():
+        for header in sheet.dropped:
             if header not in dropped:
                 dropped.append(header)
         title = " ".join([sheet.name, title_text(sheet, table.header_first)])

@@ -30,6 +30,7 @@ class Sheet:
     name: str
     grid: list[list]
     notes: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)   # headers of personal-data columns blanked on read
 
     @property
     def height(self) -> int:

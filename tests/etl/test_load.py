@@ -64,6 +64,19 @@ def test_gbk_long_csv_and_ledger_load(db, loaded_roster, tmp_path):
     assert rows(db, "SELECT note FROM live_attendance WHERE status = '请假' AND date = '2020-03-25'") == [("事假",), ("事假",)]
 
 
+def test_a_ledger_never_stores_id_card_or_phone_columns(db, loaded_roster, tmp_path):
+    """A ledger keeps its other columns with the meeting — but never personal data."""
+    ledger = fb.xlsx(tmp_path / "台账.xlsx", {"全部": [
+        ["会议日期", "会议类型", "参会人员名单", "主持人", "主持人身份证号", "联系电话"],
+        ["2020-03-25", "党课", "张三、李四", "张三", "110101198001011234", "13800000000"]]})
+    prepared, result = load_path(db, ledger)
+    assert result.rows_loaded == 2
+    assert any("主持人身份证号" in n and "联系电话" in n and "不会保存" in n for n in prepared.report.notes)
+    stored = repr(table_contents(db))
+    assert "110101198001011234" not in stored and "13800000000" not in stored
+    assert rows(db, "SELECT details FROM live_meetings") == [('{"主持人": "张三"}',)]
+
+
 def test_study_daily_and_cumulative_land(db, loaded_roster, tmp_path):
     load_path(db, fb.xlsx(tmp_path / "d.xlsx", {"S": [["姓名", "日期", "当日积分"], ["张三", D(2020, 3, 1), 30], ["李四", "2020-03-01", "12.5"]]}))
     load_path(db, fb.csv_file(tmp_path / "t.csv", [["姓名", "统计日期", "年度积分"], ["张三", "2020-03-31", 800]], "utf-8-sig"))
