@@ -117,3 +117,18 @@ def test_the_empty_state_offers_the_templates(monkeypatch, empty_db):
     at = open_page(monkeypatch, empty_db, "overview")
     labels = [b.proto.label for b in at.get("download_button")]
     assert set(S.TEMPLATE_NAMES.values()) <= set(labels)
+
+
+def test_a_busy_database_is_shown_as_advice_not_a_traceback(monkeypatch, empty_db):
+    """Another process holds the file: the page says to wait and retry, in one place (app.py)."""
+    from tests.etl.test_processes import start_holder
+
+    monkeypatch.setenv("VANGUARD_LOCK_WAIT", "0.5")
+    holder = start_holder(empty_db.path, 60)
+    try:
+        at = open_page(monkeypatch, empty_db, "overview")
+    finally:
+        holder.kill()
+        holder.wait()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [S.BUSY.format(holder=f"进程 PID {holder.pid}")]

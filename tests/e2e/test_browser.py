@@ -1,15 +1,27 @@
 """What a person does, in a real browser: open every page; upload, read the report, confirm, see the
-总览 numbers change; undo, and see them return."""
+总览 numbers change; undo, and see them return.
+
+Every action is followed by an `expect` on what only the action's rerun can show, then by
+`expect_settled` (the run is over, no exception): see tests/e2e/helpers.py for why."""
 import pytest
+from playwright.sync_api import expect
 
 from dashboard import strings as S
 from etl import demo
 from etl.db import Database
 from tests import filebuilders as fb
-from tests.e2e.conftest import App, shot, wait_idle
+from tests.e2e.helpers import App, expect_settled, goto, kpi, open_app, shot, title, upload
 
-NAV = [S.PAGE_OVERVIEW, S.PAGE_INDEX, S.PAGE_STARS, S.PAGE_ORGLIFE, S.PAGE_STUDY, S.PAGE_MEMBER, S.PAGE_UPLOAD]
-SHOT_NAMES = ["overview", "index", "stars", "orglife", "study", "member", "upload"]
+# page, screenshot name, something the page draws near its end (so the whole script ran, not just its title)
+PAGES = [
+    (S.PAGE_OVERVIEW, "overview", lambda page: page.get_by_text(S.ALERTS_TITLE, exact=True)),
+    (S.PAGE_INDEX, "index", lambda page: page.get_by_text(S.INDEX_TABLE, exact=True)),
+    (S.PAGE_STARS, "stars", lambda page: page.get_by_text(S.STARS_TABLE, exact=True)),
+    (S.PAGE_ORGLIFE, "orglife", lambda page: page.locator("[data-testid='stPlotlyChart']")),
+    (S.PAGE_STUDY, "study", lambda page: page.get_by_text(S.STUDY_NOTE, exact=True)),
+    (S.PAGE_MEMBER, "member", lambda page: page.get_by_text(S.MEMBER_PICK, exact=True)),
+    (S.PAGE_UPLOAD, "upload", lambda page: page.get_by_text(S.TEMPLATES_TITLE, exact=True)),
+]
 
 
 @pytest.fixture(scope="module")
@@ -23,34 +35,24 @@ def demo_app(tmp_path_factory):
 
 
 def test_every_page_opens_without_an_exception(demo_app, page):
-    page.goto(demo_app.url)
-    wait_idle(page)
-    assert page.get_by_text(S.DEMO_BANNER[:10]).count() == 1
-    for title, name in zip(NAV, SHOT_NAMES):
-        page.get_by_role("link", name=title, exact=True).click()
-        wait_idle(page)
-        assert page.locator("h1").first.inner_text() == title
-        assert page.locator("[data-testid='stException']").count() == 0, title
-        shot(page, name)
-    # charts really drew (plotly renders into SVG) and offer their data
-    page.get_by_role("link", name=S.PAGE_OVERVIEW, exact=True).click()
-    wait_idle(page)
-    assert page.locator(".js-plotly-plot").count() >= 2
-    assert page.get_by_role("button", name=S.DOWNLOAD_XLSX).count() >= 2
-
-
-def kpi(page, label: str) -> str:
-    return page.locator("[data-testid='stMetric']").filter(has_text=label).locator("[data-testid='stMetricValue']").inner_text()
-
-
-def goto(page, title: str) -> None:
-    page.get_by_role("link", name=title, exact=True).click()
-    wait_idle(page)
-
-
-def upload(page, *paths) -> None:
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files([str(p) for p in paths])
-    wait_idle(page)
+    open_app(page, demo_app.url)
+    expect(title(page)).to_have_text(S.PAGE_OVERVIEW)  # the default page
+    for name, shot_name, marker in PAGES:
+        if name != S.PAGE_OVERVIEW:  # open_app has just drawn 总览
+            goto(page, name)
+        expect(marker(page).first).to_be_visible()
+        expect(page.get_by_text(S.DEMO_BANNER[:10])).to_have_count(1)
+        shot(page, shot_name)
+    # charts really drew (plotly renders into SVG, with one <g class="trace"> per series) and offer their data
+    goto(page, S.PAGE_OVERVIEW)
+    charts = page.locator("[data-testid='stPlotlyChart']")
+    expect(charts.nth(1)).to_be_visible()
+    for i in range(2):
+        expect(charts.nth(i).locator(".main-svg g.trace").first).to_be_attached()
+    expect(page.get_by_role("button", name=S.DOWNLOAD_XLSX).nth(1)).to_be_visible()
+    expect(page.locator("[data-testid='stMetric']")).to_have_count(5)
+    for label in (S.KPI_MEMBER_MEAN, S.KPI_ATTENDANCE, S.KPI_COMPLIANCE, S.KPI_PARTICIPATION):
+        expect(kpi(page, label)).not_to_have_text("—")
 
 
 def test_upload_confirm_see_the_overview_change_then_undo(tmp_path, page):
@@ -61,50 +63,71 @@ def test_upload_confirm_see_the_overview_change_then_undo(tmp_path, page):
     signin = fb.xlsx(tmp_path / "3月签到.xlsx", {"3月": header + [["张三", "√", "√", "√"], ["李四", "×", "×", "假"],
                                                                 ["王五", "√", "×", "√"], ["赵六", "√", "√", "迟"]]})
     corrected = fb.xlsx(tmp_path / "3月签到（更正）.xlsx", {"3月": header + [["李四", "√", "√", "√"], ["王五", "√", "√", "√"]]})
+    confirm = page.get_by_role("button", name=S.UPLOAD_CONFIRM)
     app = App(db.path)
     try:
-        page.goto(app.url)
-        wait_idle(page)
-        assert page.get_by_text(S.EMPTY_TITLE).count() == 1
+        open_app(page, app.url)
+        expect(title(page)).to_have_text(S.PAGE_OVERVIEW)
+        expect(page.get_by_text(S.EMPTY_TITLE)).to_have_count(1)
         shot(page, "flow-0-empty")
 
         goto(page, S.PAGE_UPLOAD)
         page.get_by_label(S.BRANCH).fill("实验学校党支部")
+        # Enter commits the value; its rerun draws nothing new (no data yet), so there is nothing to
+        # wait for here: the value travels with every later rerun, and the check report below can
+        # only appear once a run has seen both the branch and the files.
         page.keyboard.press("Enter")
-        wait_idle(page)
         upload(page, roster, signin)
-        assert page.get_by_text("检查通过").count() == 1 and page.get_by_text(S.UPLOAD_WAIT_FOR_ROSTER).count() == 1
+        expect(page.get_by_text("检查通过")).to_have_count(1)
+        expect(page.get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(1)
+        expect_settled(page)
+        expect(confirm).to_have_count(1)  # the roster's; the sign-in sheet waits for it
         shot(page, "flow-1-report")
-        page.get_by_role("button", name=S.UPLOAD_CONFIRM).click()
-        wait_idle(page)
-        # the roster is in: the sign-in sheet is checked now, and reports the members with no mark
-        assert page.get_by_text("已装载为 #1").count() == 1 and page.get_by_text("检查通过").count() == 1
-        page.get_by_role("button", name=S.UPLOAD_CONFIRM).click()
-        wait_idle(page)
-        assert page.get_by_text("已装载为 #2").count() == 1
+
+        confirm.click()
+        expect(page.get_by_text("已装载为 #1")).to_have_count(1)
+        expect_settled(page)
+        # the roster is in: the sign-in sheet is checked now, and the roster is recognised as loaded
+        expect(page.get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(0)
+        expect(page.get_by_text("检查通过")).to_have_count(1)
+        expect(page.get_by_text(S.UPLOAD_REPEAT.format(load_id=1))).to_have_count(1)
+        expect(confirm).to_have_count(1)
+        confirm.click()
+        expect(page.get_by_text("已装载为 #2")).to_have_count(1)
+        expect_settled(page)
+        expect(page.get_by_text(S.UPLOAD_REPEAT.format(load_id=2))).to_have_count(1)
+        expect(confirm).to_have_count(0)
 
         goto(page, S.PAGE_OVERVIEW)
-        first = kpi(page, S.KPI_MEMBER_MEAN)
-        attendance = kpi(page, S.KPI_ATTENDANCE)
-        assert first != "—" and attendance == "66.7%"  # 张三 3 + 李四 0 + 王五 2 + 赵六 3 = 8 of 12
+        expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("66.7%")  # 张三 3 + 李四 0 + 王五 2 + 赵六 3 = 8 of 12
+        expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text("—")
+        first = kpi(page, S.KPI_MEMBER_MEAN).inner_text()  # settled: goto waited for the run to end
         shot(page, "flow-2-overview")
 
         goto(page, S.PAGE_UPLOAD)
         upload(page, corrected)
-        assert page.get_by_text(S.UPLOAD_REPLACES.format(n=6)).count() == 1
-        page.get_by_role("button", name=S.UPLOAD_CONFIRM).first.click()
-        wait_idle(page)
+        expect(page.get_by_text(S.UPLOAD_REPLACES.format(n=6))).to_have_count(1)
+        expect_settled(page)
+        expect(confirm).to_have_count(1)
+        confirm.click()
+        expect(page.get_by_text("已装载为 #3")).to_have_count(1)
+        expect_settled(page)
         goto(page, S.PAGE_OVERVIEW)
-        assert kpi(page, S.KPI_ATTENDANCE) == "100.0%" and kpi(page, S.KPI_MEMBER_MEAN) != first
+        expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("100.0%")
+        expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text(first)
+        expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text("—")
 
         goto(page, S.PAGE_UPLOAD)
         page.get_by_role("button", name=S.HISTORY_UNDO, exact=True).click()  # the newest load is picked by default
-        wait_idle(page)
-        assert page.get_by_text("确认撤销 #3").count() == 1
+        expect(page.get_by_text("确认撤销 #3")).to_have_count(1)
+        expect_settled(page)
         page.get_by_role("button", name=S.HISTORY_UNDO_YES).click()
-        wait_idle(page)
+        expect(page.get_by_text(S.HISTORY_UNDONE.format(load_id=3))).to_have_count(1)
+        expect_settled(page)
+        expect(page.get_by_text("确认撤销 #3")).to_have_count(0)
         goto(page, S.PAGE_OVERVIEW)
-        assert kpi(page, S.KPI_MEMBER_MEAN) == first and kpi(page, S.KPI_ATTENDANCE) == "66.7%"
+        expect(kpi(page, S.KPI_MEMBER_MEAN)).to_have_text(first)
+        expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("66.7%")
         shot(page, "flow-3-after-undo")
     finally:
         app.stop()

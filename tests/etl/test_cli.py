@@ -70,3 +70,39 @@ def test_a_rejected_file_prints_the_report_and_exits_1(tmp_path, capsys):
 def test_python_dash_m_etl_runs():
     done = subprocess.run([sys.executable, "-m", "etl", "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "load" in done.stdout
+
+
+def refusal_classes():
+    import etl.errors as errors
+    return [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, Exception)]
+
+
+def test_every_refusal_is_one_family_with_its_exit_code():
+    from etl import errors
+    for cls in refusal_classes():
+        assert issubclass(cls, errors.VanguardError), cls
+        assert cls.exit_code in (errors.EXIT_REJECTED, errors.EXIT_USAGE), cls
+    assert errors.BadPeriod.exit_code == errors.RulesError.exit_code == 2
+    assert errors.MissingDatabase.exit_code == errors.UnknownBranch.exit_code == 1
+    assert not issubclass(errors.MissingDatabase, FileNotFoundError)
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (["--period", "2020-13"], 2, "无法识别的统计期"),                 # a bad period: usage
+    (["--period", "2020-03", "--rules", "{tmp}/none.toml"], 2, "找不到规则文件"),
+    (["--period", "2020-03", "--db", "{tmp}/none.duckdb"], 1, "数据库文件不存在"),
+    (["--period", "2020-03", "--branch", "没有的支部"], 1, "没有党支部“没有的支部”"),
+    (["--period", "2020-03", "--explain", "没有的人"], 1, "找不到唯一的党员"),
+])
+def test_each_refusal_prints_its_message_and_exits_with_its_code(tmp_path, capsys, args, code, message):
+    db = tmp_path / "v.duckdb"
+    assert main(["load", "--db", str(db), "--branch", BRANCH, str(fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))]) == 0
+    capsys.readouterr()
+    args = [a.format(tmp=tmp_path) for a in args]
+    base = {"--db": str(db), "--branch": BRANCH}
+    for i in range(0, len(args), 2):
+        base[args[i]] = args[i + 1]
+    argv = ["scores", *[x for pair in base.items() for x in pair]]
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
