@@ -1,5 +1,6 @@
 """Page interactions on the demo database, timed from click to rendered (Streamlit idle), median of
 REPEATS, in a real Chromium. Appends to bench/results.md. Not a test: `make bench`."""
+
 from __future__ import annotations
 
 import statistics
@@ -47,15 +48,24 @@ def main() -> int:
                 for _ in range(REPEATS):
                     for title in PAGES:
                         results.setdefault(f"open {title}", []).append(
-                            timed_click(page, page.get_by_role("link", name=title, exact=True)))
+                            timed_click(page, page.get_by_role("link", name=title, exact=True))
+                        )
                     for grain in ("季度", "年", "月"):
                         results.setdefault(f"总览: switch to {grain}", []).append(
-                            timed_click(page, page.get_by_text(grain, exact=True)))
+                            timed_click(page, page.get_by_text(grain, exact=True))
+                        )
                 browser.close()
         finally:
             app.stop()
-    lines = ["", f"# Page interactions ({time.strftime('%Y-%m-%d')}, demo branch, click → rendered, median of {REPEATS})", "",
-             f"First load of 总览 with cold caches: {first_load:.2f} s", "", "| interaction | median s | max s |", "|---|---|---|"]
+    lines = [
+        "",
+        f"# Page interactions ({time.strftime('%Y-%m-%d')}, demo branch, click → rendered, median of {REPEATS})",
+        "",
+        f"First load of 总览 with cold caches: {first_load:.2f} s",
+        "",
+        "| interaction | median s | max s |",
+        "|---|---|---|",
+    ]
     lines += [f"| {name} | {statistics.median(v):.2f} | {max(v):.2f} |" for name, v in results.items()]
     with (ROOT / "bench" / "results.md").open("a", encoding="utf-8") as out:
         out.write("\n".join(lines) + "\n")

@@ -4,24 +4,29 @@ every page is one file in views/ and only lays out.
 The page files live in views/, not pages/: a pages/ folder beside the entry script makes Streamlit
 route deep links itself (its legacy multipage mode) on a freshly started server, bypassing this file.
 """
+
 import streamlit as st
 
-from dashboard import components as ui, data, strings as S
+from dashboard import components as ui
+from dashboard import data
+from dashboard import strings as S
 from etl.errors import VanguardError
 
 st.set_page_config(page_title=S.APP_TITLE, page_icon="★", layout="wide")
 
-navigation = st.navigation({
-    S.NAV_SECTION_DASHBOARD: [
-        st.Page("views/overview.py", title=S.PAGE_OVERVIEW, icon=":material/dashboard:", default=True),
-        st.Page("views/index.py", title=S.PAGE_INDEX, icon=":material/insights:"),
-        st.Page("views/stars.py", title=S.PAGE_STARS, icon=":material/star:"),
-        st.Page("views/orglife.py", title=S.PAGE_ORGLIFE, icon=":material/groups:"),
-        st.Page("views/study.py", title=S.PAGE_STUDY, icon=":material/menu_book:"),
-        st.Page("views/member.py", title=S.PAGE_MEMBER, icon=":material/person:"),
-    ],
-    S.NAV_SECTION_DATA: [st.Page("views/upload.py", title=S.PAGE_UPLOAD, icon=":material/upload:")],
-})
+navigation = st.navigation(
+    {
+        S.NAV_SECTION_DASHBOARD: [
+            st.Page("views/overview.py", title=S.PAGE_OVERVIEW, icon=":material/dashboard:", default=True),
+            st.Page("views/index.py", title=S.PAGE_INDEX, icon=":material/insights:"),
+            st.Page("views/stars.py", title=S.PAGE_STARS, icon=":material/star:"),
+            st.Page("views/orglife.py", title=S.PAGE_ORGLIFE, icon=":material/groups:"),
+            st.Page("views/study.py", title=S.PAGE_STUDY, icon=":material/menu_book:"),
+            st.Page("views/member.py", title=S.PAGE_MEMBER, icon=":material/person:"),
+        ],
+        S.NAV_SECTION_DATA: [st.Page("views/upload.py", title=S.PAGE_UPLOAD, icon=":material/upload:")],
+    }
+)
 
 st.sidebar.markdown(f"### {S.APP_TITLE}")
 if data.is_demo():

@@ -1,4 +1,5 @@
 """One plotly look for every chart: Chinese fonts, the Party red, quiet grids."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -13,11 +14,19 @@ RED, GOLD, GREY = "#C8102E", "#D4A017", "#8C8C8C"
 PALETTE = [RED, "#1F5FAD", GOLD, "#2E8B57", "#7A4EAB", "#E07B39", GREY]
 STAR_COLOURS = {1: "#BDBDBD", 2: "#F2C57C", 3: "#E8A33D", 4: "#D9652B", 5: RED}
 
-pio.templates["vanguard"] = go.layout.Template(layout=go.Layout(
-    font={"family": FONT, "size": 13}, colorway=PALETTE, paper_bgcolor="white", plot_bgcolor="white",
-    xaxis={"gridcolor": "#EEE"}, yaxis={"gridcolor": "#EEE"}, margin={"l": 40, "r": 20, "t": 50, "b": 40},
-    legend={"orientation": "h", "y": -0.2}, title={"x": 0.02},
-))
+pio.templates["vanguard"] = go.layout.Template(
+    layout=go.Layout(
+        font={"family": FONT, "size": 13},
+        colorway=PALETTE,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        xaxis={"gridcolor": "#EEE"},
+        yaxis={"gridcolor": "#EEE"},
+        margin={"l": 40, "r": 20, "t": 50, "b": 40},
+        legend={"orientation": "h", "y": -0.2},
+        title={"x": 0.02},
+    )
+)
 pio.templates.default = "plotly_white+vanguard"
 
 
@@ -32,7 +41,15 @@ def _months_as_categories(fig: go.Figure) -> go.Figure:
 
 def trend(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, percent: bool = False) -> go.Figure:
     long = frame.melt(x, list(ys), var_name="series", value_name="value").assign(series=lambda f: f["series"].map(ys))
-    fig = px.line(long, x=x, y="value", color="series", markers=True, title=title, labels={**_labels(x), "value": "", "series": ""})
+    fig = px.line(
+        long,
+        x=x,
+        y="value",
+        color="series",
+        markers=True,
+        title=title,
+        labels={**_labels(x), "value": "", "series": ""},
+    )
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
     return _months_as_categories(fig)
@@ -48,47 +65,96 @@ def by_group_lines(frame: pd.DataFrame, x: str, y: str, color: str, title: str, 
 def stars_stacked(counts: pd.DataFrame, title: str) -> go.Figure:
     counts = counts.assign(legend=counts["stars"].map(lambda s: "★" * int(s)))
     order = ["★" * s for s in (5, 4, 3, 2, 1)]
-    fig = px.bar(counts, x="month", y="count", color="legend", title=title,
-                 labels={**_labels("month"), "count": S.COLUMNS["people"], "legend": S.STAR_LEGEND}, category_orders={"legend": order}, color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()})
+    fig = px.bar(
+        counts,
+        x="month",
+        y="count",
+        color="legend",
+        title=title,
+        labels={**_labels("month"), "count": S.COLUMNS["people"], "legend": S.STAR_LEGEND},
+        category_orders={"legend": order},
+        color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()},
+    )
     return _months_as_categories(fig.update_layout(barmode="stack"))
 
 
 def histogram(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
-    fig = px.histogram(frame, x=column, nbins=20, range_x=[0, 100], title=title, labels=_labels(column), color_discrete_sequence=[RED])
+    fig = px.histogram(
+        frame, x=column, nbins=20, range_x=[0, 100], title=title, labels=_labels(column), color_discrete_sequence=[RED]
+    )
     return fig.update_layout(bargap=0.05, yaxis_title=S.COLUMNS["people"])
 
 
 def stacked_components(frame: pd.DataFrame, title: str) -> go.Figure:
     frame = frame.assign(component=frame["component"].map(lambda c: S.COLUMNS.get(c, c)))
-    return px.bar(frame, x="party_group", y="score", color="component", title=title, labels=_labels("party_group", "score", "component"))
+    return px.bar(
+        frame,
+        x="party_group",
+        y="score",
+        color="component",
+        title=title,
+        labels=_labels("party_group", "score", "component"),
+    )
 
 
 def calendar(compliance: pd.DataFrame, title: str) -> go.Figure:
     """Requirement (党小组会 per group) × month: green where held, red where missing. Quarterly and
     yearly requirements sit in the last month of their quarter or year."""
     frame = compliance.assign(
-        row=[r if not isinstance(g, str) else f"{r}·{g}" for r, g in zip(compliance["requirement"], compliance["party_group"])],
+        row=[
+            r if not isinstance(g, str) else f"{r}·{g}"
+            for r, g in zip(compliance["requirement"], compliance["party_group"])
+        ],
         col=pd.to_datetime(compliance["unit_end"]).dt.month.map(lambda m: S.MONTH_LABEL.format(m=m)),
         ratio=(compliance["met"] / compliance["required"]).where(compliance["required"] > 0),
-        label=[f"{h}/{r}" for h, r in zip(compliance["held"], compliance["required"])])
+        label=[f"{h}/{r}" for h, r in zip(compliance["held"], compliance["required"])],
+    )
     months = [S.MONTH_LABEL.format(m=m) for m in range(1, 13)]
     pivot = frame.pivot_table(index="row", columns="col", values="ratio", aggfunc="min").reindex(columns=months)
-    text = frame.pivot_table(index="row", columns="col", values="label", aggfunc="first").reindex(index=pivot.index, columns=months)
-    fig = go.Figure(go.Heatmap(z=pivot.values, x=months, y=list(pivot.index), text=text.fillna("").values,
-                               texttemplate="%{text}", zmin=0, zmax=1, showscale=False, xgap=2, ygap=2,
-                               colorscale=[[0, "#F4B6B6"], [0.999, "#F4B6B6"], [1, "#A8D5A2"]],
-                               hovertemplate="%{y} %{x}：%{text}<extra></extra>"))
+    text = frame.pivot_table(index="row", columns="col", values="label", aggfunc="first").reindex(
+        index=pivot.index, columns=months
+    )
+    fig = go.Figure(
+        go.Heatmap(
+            z=pivot.values,
+            x=months,
+            y=list(pivot.index),
+            text=text.fillna("").values,
+            texttemplate="%{text}",
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+            colorscale=[[0, "#F4B6B6"], [0.999, "#F4B6B6"], [1, "#A8D5A2"]],
+            hovertemplate="%{y} %{x}：%{text}<extra></extra>",
+        )
+    )
     fig.update_xaxes(type="category", side="top")
     return fig.update_layout(title=title, height=140 + 34 * len(pivot.index), margin={"t": 90})
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str) -> go.Figure:
     pivot = frame.pivot_table(index=y, columns=x, values=z, aggfunc="mean")
-    fig = go.Figure(go.Heatmap(z=pivot.values, x=list(pivot.columns), y=list(pivot.index), zmin=0, zmax=1, showscale=False,
-                               colorscale=[[0, "#F4B6B6"], [1, "#A8D5A2"]], texttemplate="%{z:.0%}", xgap=1, ygap=1,
-                               hovertemplate="%{y} %{x}：%{z:.0%}<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=pivot.values,
+            x=list(pivot.columns),
+            y=list(pivot.index),
+            zmin=0,
+            zmax=1,
+            showscale=False,
+            colorscale=[[0, "#F4B6B6"], [1, "#A8D5A2"]],
+            texttemplate="%{z:.0%}",
+            xgap=1,
+            ygap=1,
+            hovertemplate="%{y} %{x}：%{z:.0%}<extra></extra>",
+        )
+    )
     return fig.update_layout(title=title, height=160 + 24 * len(pivot.index))
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str) -> go.Figure:
-    return _months_as_categories(px.bar(frame, x=x, y=y, color=color, title=title, labels=_labels(x, y, color), barmode="group"))
+    return _months_as_categories(
+        px.bar(frame, x=x, y=y, color=color, title=title, labels=_labels(x, y, color), barmode="group")
+    )

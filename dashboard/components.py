@@ -1,6 +1,10 @@
 """Building blocks every page uses: a chart with its data downloads, a table with downloads, KPI
 cards and the empty state."""
+
 from __future__ import annotations
+
+import html
+import re
 
 import pandas as pd
 import streamlit as st
@@ -9,11 +13,51 @@ from dashboard import strings as S
 from etl import writers
 from etl.errors import DatabaseBusy, VanguardError
 
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
+
+
+def literal(value) -> str:
+    """A user's text (a name, a file or sheet name, a note) as Markdown that shows it exactly as
+    typed: every character Markdown, Streamlit's directives (:red[…], :emoji:) or LaTeX ($) would
+    act on is escaped, so `**x**` stays `**x**` and `![](http://…)` fetches nothing."""
+    return _MARKDOWN.sub(r"\\\1", str(value))
+
+
+def plain_figure(fig):
+    """A plotly figure whose title and data labels show user text literally: plotly reads a subset
+    of HTML (<b>, <a href>, <br>) in titles, category labels, legend names and hovers."""
+    if fig.layout.title and fig.layout.title.text:
+        fig.layout.title.text = html.escape(fig.layout.title.text, quote=False)
+    for trace in fig.data:
+        for attribute in ("x", "y", "text", "hovertext", "customdata"):
+            values = getattr(trace, attribute, None)
+            if values is not None and not isinstance(values, str):
+                trace[attribute] = _escaped(values)
+        for attribute in ("name", "legendgroup"):
+            value = getattr(trace, attribute, None)
+            if isinstance(value, str):
+                trace[attribute] = html.escape(value, quote=False)
+    return fig
+
+
+def _escaped(values):
+    return [
+        _escaped(v)
+        if isinstance(v, (list, tuple)) or getattr(v, "ndim", 0)
+        else html.escape(v, quote=False)
+        if isinstance(v, str)
+        else v
+        for v in values
+    ]
+
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame as people read it: coded values translated, Chinese column headers."""
-    coded = {c: frame[c].map(lambda v, labels=S.CODE_LABELS[c]: labels.get(v, v))
-             for c in frame.columns if c in S.CODE_LABELS}
+    coded = {
+        c: frame[c].map(lambda v, labels=S.CODE_LABELS[c]: labels.get(v, v))
+        for c in frame.columns
+        if c in S.CODE_LABELS
+    }
     return frame.assign(**coded).rename(columns={c: S.COLUMNS.get(c, c) for c in frame.columns})
 
 
@@ -21,19 +65,36 @@ def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
     return writers.frames_workbook({sheet: labelled(frame) for sheet, frame in frames.items()})
 
 
+def to_csv(frame: pd.DataFrame) -> bytes:
+    return writers.csv_bytes(labelled(frame))
+
+
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """The very frame drawn, as CSV and xlsx."""
     row = st.container(horizontal=True, gap="small")
-    # utf-8-sig: Excel opens a CSV with a BOM as UTF-8, so the Chinese headers survive.
-    row.download_button(S.DOWNLOAD_CSV, labelled(frame).to_csv(index=False).encode("utf-8-sig"), f"{name}.csv",
-                        "text/csv", key=f"csv-{key}", on_click="ignore", icon=":material/download:")
-    row.download_button(S.DOWNLOAD_XLSX, to_xlsx({name: frame}), f"{name}.xlsx",
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"xlsx-{key}",
-                        on_click="ignore", icon=":material/download:")
+    row.download_button(
+        S.DOWNLOAD_CSV,
+        to_csv(frame),
+        f"{name}.csv",
+        "text/csv",
+        key=f"csv-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        S.DOWNLOAD_XLSX,
+        to_xlsx({name: frame}),
+        f"{name}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{key}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def chart(fig, frame: pd.DataFrame, name: str, key: str) -> None:
     """A chart and, under it, the very frame it was drawn from as CSV and xlsx."""
-    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})
+    st.plotly_chart(plain_figure(fig), key=f"chart-{key}", config={"displaylogo": False})
     downloads(frame, name, key)
 
 
@@ -58,8 +119,14 @@ def template_buttons(key: str) -> None:
 
     row = st.container(horizontal=True, gap="small")
     for kind in templates.TEMPLATES:
-        row.download_button(S.TEMPLATE_NAMES[kind], templates.build(kind), f"{S.TEMPLATE_NAMES[kind]}.xlsx",
-                            key=f"{key}-{kind}", on_click="ignore", icon=":material/download:")
+        row.download_button(
+            S.TEMPLATE_NAMES[kind],
+            templates.build(kind),
+            f"{S.TEMPLATE_NAMES[kind]}.xlsx",
+            key=f"{key}-{kind}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
 
 
 def empty_state() -> None:
@@ -75,4 +142,5 @@ def stars_text(stars) -> str:
 def refusal(exc: VanguardError) -> None:
     """The one way the app shows a refusal: its Chinese message, or for a busy database the
     advice that fits a person at the browser (wait and retry) rather than the command line's."""
-    st.error(S.BUSY.format(holder=exc.holder) if isinstance(exc, DatabaseBusy) else str(exc), icon=":material/block:")
+    message = S.BUSY.format(holder=exc.holder) if isinstance(exc, DatabaseBusy) else literal(exc)
+    st.error(message, icon=":material/block:")

@@ -5,6 +5,7 @@ the period). The data version is read once per script run and changes with every
 a CLI load shows up on the next click. A connection is opened only when the cache misses and is
 closed straight after (the one-writer rule of etl/db.py): the CLI can load while the app runs.
 """
+
 from __future__ import annotations
 
 import os

@@ -1,6 +1,7 @@
 """The pandas side of the pages: reshaping query results (queries.py) into what a chart or a table
 shows. No SQL and no Streamlit here. Values stay codes (``up``, ``down``); strings.py translates
 them where they are shown."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,7 +10,15 @@ from dashboard import strings as S
 from etl.scoring import engine
 from etl.scoring.period import Period
 
-BRANCH_MONTHLY = ["month", "branch_index", "stars", "member_mean", "compliance_rate", "attendance_rate", "participation"]
+BRANCH_MONTHLY = [
+    "month",
+    "branch_index",
+    "stars",
+    "member_mean",
+    "compliance_rate",
+    "attendance_rate",
+    "participation",
+]
 STUDY_DROP = 0.1  # a fall in participation of 10 points or more from the previous period is an alert
 
 
@@ -25,8 +34,12 @@ def participation(members: pd.DataFrame) -> float | None:
 
 def summary(row: dict, members: pd.DataFrame) -> dict:
     """A branch row with the KPIs computed from its members."""
-    return dict(row, attendance_rate=attendance_rate(members), participation=participation(members),
-                needs_help=int(members["needs_help"].fillna(False).astype(bool).sum()))
+    return dict(
+        row,
+        attendance_rate=attendance_rate(members),
+        participation=participation(members),
+        needs_help=int(members["needs_help"].fillna(False).astype(bool).sum()),
+    )
 
 
 def with_units(compliance: pd.DataFrame) -> pd.DataFrame:
@@ -52,9 +65,17 @@ def monthly(scored: list[tuple[Period, dict, pd.DataFrame]]) -> tuple[pd.DataFra
     for period, row, members in scored:
         if not (members["index"].notna().any() or members["expected"].notna().any()):
             continue  # a month without data is not a zero
-        branch_rows.append({"month": period.label, "branch_index": row["index"], "stars": row["stars"],
-                            "member_mean": row["member_mean"], "compliance_rate": row["compliance_rate"],
-                            "attendance_rate": attendance_rate(members), "participation": participation(members)})
+        branch_rows.append(
+            {
+                "month": period.label,
+                "branch_index": row["index"],
+                "stars": row["stars"],
+                "member_mean": row["member_mean"],
+                "compliance_rate": row["compliance_rate"],
+                "attendance_rate": attendance_rate(members),
+                "participation": participation(members),
+            }
+        )
         member_frames.append(members.assign(month=period.label, member=engine.member_label(members)))
     members = pd.concat(member_frames, ignore_index=True) if member_frames else pd.DataFrame()
     return pd.DataFrame(branch_rows, columns=BRANCH_MONTHLY), members
@@ -66,12 +87,22 @@ def alerts(row: dict, members: pd.DataFrame, compliance: pd.DataFrame, before: d
     unmet = compliance[compliance["met"] < compliance["required"]][["requirement", "unit", "required", "held"]]
     now = summary(row, members)
     drop = None
-    if now["participation"] is not None and before["participation"] is not None \
-            and before["participation"] - now["participation"] >= STUDY_DROP:
-        drop = {"before": before["participation"], "after": now["participation"],
-                "drop": before["participation"] - now["participation"]}
-    return {"needs_help": needs_help.reset_index(drop=True), "veto_watch": watch,
-            "unmet": unmet.reset_index(drop=True), "study_drop": drop}
+    if (
+        now["participation"] is not None
+        and before["participation"] is not None
+        and before["participation"] - now["participation"] >= STUDY_DROP
+    ):
+        drop = {
+            "before": before["participation"],
+            "after": now["participation"],
+            "drop": before["participation"] - now["participation"],
+        }
+    return {
+        "needs_help": needs_help.reset_index(drop=True),
+        "veto_watch": watch,
+        "unmet": unmet.reset_index(drop=True),
+        "study_drop": drop,
+    }
 
 
 def star_counts(members_monthly: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +141,9 @@ def star_moves(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     merged = merged.dropna(subset=["stars", "previous_stars"]).astype({"stars": int, "previous_stars": int})
     change = merged["stars"] - merged["previous_stars"]
     merged["move"] = change.map(lambda d: "up" if d > 0 else "down" if d < 0 else "same")
-    merged = merged.sort_values(["move", "party_group", "member"], key=lambda c: c.map(MOVE_ORDER) if c.name == "move" else c)
+    merged = merged.sort_values(
+        ["move", "party_group", "member"], key=lambda c: c.map(MOVE_ORDER) if c.name == "move" else c
+    )
     return merged.drop(columns="member_id").reset_index(drop=True)
 
 
@@ -118,8 +151,10 @@ def study_by_group(members_monthly: pd.DataFrame) -> pd.DataFrame:
     """Participation (members with points ÷ members) and mean daily points per group and month."""
     if members_monthly.empty:
         return pd.DataFrame(columns=["month", "party_group", "participation", "avg_daily"])
-    frame = members_monthly.assign(party_group=members_monthly["party_group"].fillna(S.NO_GROUP),
-                                   active=members_monthly["active_days"].fillna(0) > 0)
+    frame = members_monthly.assign(
+        party_group=members_monthly["party_group"].fillna(S.NO_GROUP),
+        active=members_monthly["active_days"].fillna(0) > 0,
+    )
     aggregations = {"participation": ("active", "mean"), "avg_daily": ("avg_daily", "mean")}
     by_group = frame.groupby(["month", "party_group"]).agg(**aggregations).reset_index()
     whole = frame.groupby("month").agg(**aggregations).reset_index()

@@ -4,6 +4,7 @@ Each takes the connection, the branch and the period (or year) it is for; nothin
 Streamlit, so tests call it directly and the downloads use the very same frames as the charts. The
 pandas reshaping of these frames for charts lives in frames.py.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -63,9 +64,14 @@ def monthly(con, branch: str, year: int, rules: Rules) -> tuple[pd.DataFrame, pd
 
 def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
     """Members one or two all-absent months short of the absence veto at the period's end."""
-    return con.execute(_sql("veto_watch"), {
-        "branch_id": require_branch(con, branch), "end_month": period.end.year * 12 + period.end.month - 1,
-        "veto_months": int(rules["veto"]["absent_months"])}).df()
+    return con.execute(
+        _sql("veto_watch"),
+        {
+            "branch_id": require_branch(con, branch),
+            "end_month": period.end.year * 12 + period.end.month - 1,
+            "veto_months": int(rules["veto"]["absent_months"]),
+        },
+    ).df()
 
 
 def alerts(con, branch: str, period: Period, rules: Rules) -> dict:
@@ -76,8 +82,9 @@ def alerts(con, branch: str, period: Period, rules: Rules) -> dict:
 
 
 def attendance_matrix(con, branch: str, period: Period) -> pd.DataFrame:
-    return con.execute(_sql("attendance_matrix"), {
-        "branch_id": require_branch(con, branch), "start": period.start, "end": period.end}).df()
+    return con.execute(
+        _sql("attendance_matrix"), {"branch_id": require_branch(con, branch), "start": period.start, "end": period.end}
+    ).df()
 
 
 def absence_trend(con, branch: str, year: int) -> pd.DataFrame:

@@ -1,11 +1,13 @@
 """The sidebar pickers every page shares: branch, grain and period."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import streamlit as st
 
-from dashboard import data, strings as S
+from dashboard import data
+from dashboard import strings as S
 from etl.scoring.period import Period, parse
 
 

@@ -2,7 +2,9 @@
 (browser tests find elements by these constants)."""
 
 APP_TITLE = "先锋指数看板"
-DEMO_BANNER = "演示数据：当前看到的是生成的演示支部，不是真实数据。放入 data/vanguard.duckdb 或设置 VANGUARD_DB 后显示真实数据。"
+DEMO_BANNER = (
+    "演示数据：当前看到的是生成的演示支部，不是真实数据。放入 data/vanguard.duckdb 或设置 VANGUARD_DB 后显示真实数据。"
+)
 
 # navigation
 NAV_SECTION_DASHBOARD = "看板"
@@ -24,8 +26,10 @@ DATA_VERSION = "数据版本：{n} 次有效装载"
 
 # empty state
 EMPTY_TITLE = "还没有数据"
-EMPTY_BODY = ("请先到“数据上传”页上传**党员名册**（姓名、党小组、党员类别），再上传考勤、学习强国积分和考评表。"
-              "每种表格都可以在上传页下载模板，照着填写即可。")
+EMPTY_BODY = (
+    "请先到“数据上传”页上传**党员名册**（姓名、党小组、党员类别），再上传考勤、学习强国积分和考评表。"
+    "每种表格都可以在上传页下载模板，照着填写即可。"
+)
 EMPTY_GO = "前往数据上传"
 NO_SCORES = "本统计期没有可计分的数据。"
 
@@ -103,6 +107,7 @@ UPLOAD_OK = "检查通过：{rows} 行可装载"
 UPLOAD_WILL_LEAVE = "这份名册中没有、将标记为离开的党员：{names}"
 UPLOAD_UNMARKED = "应到但没有考勤标记、将按缺席（未签到）计的党员"
 UPLOAD_REPLACES = "将替换旧数据 {n} 行"
+UPLOAD_BRINGS_BACK = "与装载 #{load_id} 的文件相同：它的部分数据已被后来的装载替换，确认后将重新装载，恢复这些数据。"
 UPLOAD_REPEAT = "与装载 #{load_id} 的文件完全相同，无需再次装载。"
 UPLOAD_CONFIRM = "确认装载"
 UPLOAD_WAIT_FOR_ROSTER = "请先确认装载上面的党员名册：名册装载后，这个文件里的姓名才能与党员一一对应，届时会自动检查。"
@@ -116,7 +121,12 @@ HISTORY_UNDO_YES = "确认撤销"
 HISTORY_UNDO_NO = "取消"
 HISTORY_UNDONE = "已撤销装载 #{load_id}。"
 TEMPLATES_TITLE = "下载模板"
-TEMPLATE_NAMES = {"roster": "党员名册模板", "attendance": "考勤模板", "study": "学习强国积分模板", "assessment": "考评模板"}
+TEMPLATE_NAMES = {
+    "roster": "党员名册模板",
+    "attendance": "考勤模板",
+    "study": "学习强国积分模板",
+    "assessment": "考评模板",
+}
 BUSY = "数据库正被{holder}占用（可能有人正在装载数据或运行命令行），请稍候几秒再试。"
 
 # downloads
@@ -146,27 +156,93 @@ MEMBER_STUDY_FILE = "学习记录"
 
 # column labels shown to people
 COLUMNS = {
-    "member": "党员", "name": "姓名", "party_group": "党小组", "campus": "校区", "category": "类别",
-    "attendance_rate": "出勤率", "avg_daily": "日均积分", "appraisal": "民主评议", "base": "基本", "bonus": "加分",
-    "deduction": "扣分", "discipline": "守纪", "vetoed": "清零", "index": "先锋指数", "stars": "星级",
-    "month": "月份", "requirement": "要求", "unit": "周期", "required": "应开展", "held": "实际", "met": "达标",
-    "participation": "参与率", "activity_type": "活动类型", "status": "状态", "count": "人次",
-    "load_id": "装载编号", "kind": "类型", "file_name": "文件", "rows_read": "读取行数", "rows_loaded": "装载行数",
-    "rows_replaced": "替换行数", "loaded_by": "装载人", "loaded_at": "装载时间", "undone_at": "撤销时间",
-    "previous_stars": "上期星级", "move": "变化", "expected": "应到", "attended": "实到", "absences": "缺席",
-    "leaves": "请假", "lates": "迟到", "date": "日期", "mark": "标记", "note": "说明", "src_sheet": "工作表",
-    "src_row": "行号", "item": "事项", "value": "分值", "effect": "作用", "component": "分项", "weight": "满分",
-    "score": "得分", "detail": "计算", "branch_index": "堡垒指数", "member_mean": "平均先锋指数",
-    "compliance_rate": "达标率", "run": "连续缺席月数", "people": "人数", "points": "积分", "as_of": "统计日期",
-    "total": "累计积分", "total_kind": "积分类型", "title": "主题", "src_col": "列", "grade": "评议等次", "level": "级别",
-    "year": "年度", "gender": "性别", "birth": "出生年月", "joined": "入党时间", "position": "职务", "is_committee": "支委",
-    "member_code": "党员编号", "transferred_in": "转入日期", "transferred_out": "转出日期",
-    "unmarked_count": "未签到人数", "unmarked_names": "未签到党员", "counted": "计入出勤率", "reason": "说明",
+    "member": "党员",
+    "name": "姓名",
+    "party_group": "党小组",
+    "campus": "校区",
+    "category": "类别",
+    "attendance_rate": "出勤率",
+    "avg_daily": "日均积分",
+    "appraisal": "民主评议",
+    "base": "基本",
+    "bonus": "加分",
+    "deduction": "扣分",
+    "discipline": "守纪",
+    "vetoed": "清零",
+    "index": "先锋指数",
+    "stars": "星级",
+    "month": "月份",
+    "requirement": "要求",
+    "unit": "周期",
+    "required": "应开展",
+    "held": "实际",
+    "met": "达标",
+    "participation": "参与率",
+    "activity_type": "活动类型",
+    "status": "状态",
+    "count": "人次",
+    "load_id": "装载编号",
+    "kind": "类型",
+    "file_name": "文件",
+    "rows_read": "读取行数",
+    "rows_loaded": "装载行数",
+    "rows_replaced": "替换行数",
+    "loaded_by": "装载人",
+    "loaded_at": "装载时间",
+    "undone_at": "撤销时间",
+    "previous_stars": "上期星级",
+    "move": "变化",
+    "expected": "应到",
+    "attended": "实到",
+    "absences": "缺席",
+    "leaves": "请假",
+    "lates": "迟到",
+    "date": "日期",
+    "mark": "标记",
+    "note": "说明",
+    "src_sheet": "工作表",
+    "src_row": "行号",
+    "item": "事项",
+    "value": "分值",
+    "effect": "作用",
+    "component": "分项",
+    "weight": "满分",
+    "score": "得分",
+    "detail": "计算",
+    "branch_index": "堡垒指数",
+    "member_mean": "平均先锋指数",
+    "compliance_rate": "达标率",
+    "run": "连续缺席月数",
+    "people": "人数",
+    "points": "积分",
+    "as_of": "统计日期",
+    "total": "累计积分",
+    "total_kind": "积分类型",
+    "title": "主题",
+    "src_col": "列",
+    "grade": "评议等次",
+    "level": "级别",
+    "year": "年度",
+    "gender": "性别",
+    "birth": "出生年月",
+    "joined": "入党时间",
+    "position": "职务",
+    "is_committee": "支委",
+    "member_code": "党员编号",
+    "transferred_in": "转入日期",
+    "transferred_out": "转出日期",
+    "unmarked_count": "未签到人数",
+    "unmarked_names": "未签到党员",
+    "counted": "计入出勤率",
+    "reason": "说明",
 }
 
 # Coded values, per column, as they are shown (data stays in codes; only tables and files translate).
 CODE_LABELS = {
     "move": MOVES,
-    "reason": {"exempt": "免参加：不计入应到", "compliance_only": "支委会只计入三会一课达标，不计出勤率",
-             "unmarked": "应到但没有考勤标记，按缺席计"},
+    "reason": {
+        "exempt": "免参加：不计入应到",
+        "compliance_only": "支委会只计入三会一课达标，不计出勤率",
+        "unmarked": "应到但没有考勤标记，按缺席计",
+    },
 }

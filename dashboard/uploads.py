@@ -3,6 +3,7 @@ preview is the load's own transaction, rolled back, so its numbers are the load'
 and the page's little state machine — the kind chosen per file, the undo waiting for its
 confirmation, the outcome to show after a rerun. Results are kept per file content and data
 version, so a rerun does not read a file again."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, strings as S
+from dashboard import data
+from dashboard import strings as S
 from etl import load, pipeline
 from etl.pipeline import Prepared
 
@@ -25,7 +27,7 @@ class Checked:
     prepared: Prepared | None
     preview: load.LoadResult | None
     waits_for_roster: bool = False
-    names: dict | None = None      # member_id → name, to show names in the preview
+    names: dict | None = None  # member_id → name, to show names in the preview
 
     @property
     def ok(self) -> bool:
@@ -54,8 +56,16 @@ def _read(name: str, content: bytes, kind: str, year: int | None):
 
 def check(branch: str, name: str, content: bytes, kind: str, year: int | None, partial: bool) -> Checked:
     """One file validated against the current roster and previewed; kept for the rerun."""
-    key = ("checked", branch, hashlib.sha256(content).hexdigest(), name, kind, year, partial,
-           st.session_state.get(data.VERSION_KEY))
+    key = (
+        "checked",
+        branch,
+        hashlib.sha256(content).hexdigest(),
+        name,
+        kind,
+        year,
+        partial,
+        st.session_state.get(data.VERSION_KEY),
+    )
     if key not in st.session_state:
         db = data.db()
         parsed = _read(name, content, kind, year)

@@ -1,4 +1,5 @@
 """python -m etl — a thin layer over the library. Exit 0 ok, 1 input rejected, 2 usage error."""
+
 from __future__ import annotations
 
 import argparse
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import load, pipeline
+from etl import load, pipeline, writers
 from etl.db import Database, default_db_path
-from etl.errors import EXIT_OK, EXIT_REJECTED, VanguardError
+from etl.errors import EXIT_OK, EXIT_REJECTED, UsageError, VanguardError
+from etl.normalize import text
 from etl.sources import KIND_NAMES, KINDS
 
 
@@ -31,6 +33,8 @@ def _print_result(name: str, kind: str, result: load.LoadResult) -> None:
         return
     verb = "预览（未写入）" if result.dry_run else f"已装载为 #{result.load_id}"
     print(f"✔ {name}：{KIND_NAMES[kind]}，{verb}：装载 {result.rows_loaded} 行，替换旧数据 {result.rows_replaced} 行。")
+    if result.brings_back:
+        print(f"  与装载 #{result.brings_back} 的文件相同：它的部分数据已被后来的装载替换，现重新装载，恢复这些数据。")
     if result.left_members:
         print(f"  名册中没有、标记为离开的党员（{len(result.left_members)} 人）：{'、'.join(result.left_members)}")
     if result.unmarked is not None and not result.unmarked.empty:
@@ -39,7 +43,16 @@ def _print_result(name: str, kind: str, result: load.LoadResult) -> None:
             print(f"    {r.date} {r.activity_type}：{r.unmarked_count} 人（{r.unmarked_names}）")
 
 
+def _check_year(year: int | None, rules) -> None:
+    if year is not None and not rules.year_in_window(year):
+        first, last = rules.date_window()
+        raise UsageError(f"--year {year} 不在合理范围内（{first.year} 至 {last.year}）")
+
+
 def cmd_load(args) -> int:
+    from etl.rules import rules_for
+
+    _check_year(args.year, rules_for(args.branch))
     db = Database(args.db)
     db.init()
     parsed = []
@@ -62,7 +75,9 @@ def cmd_load(args) -> int:
             status = EXIT_REJECTED
             continue
         progress = lambda fraction, message: print(f"  … {message}", file=sys.stderr, flush=True)  # noqa: E731
-        result = pipeline.commit(db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run, progress=progress)
+        result = pipeline.commit(
+            db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run, progress=progress
+        )
         _print_result(item.file_name, item.kind, result)
     return status
 
@@ -74,8 +89,10 @@ def cmd_loads(args) -> int:
         return EXIT_OK
     for r in frame.itertuples():
         state = f"已撤销（{r.undone_at:%Y-%m-%d %H:%M}，{r.undone_by}）" if pd.notna(r.undone_at) else "有效"
-        print(f"#{r.load_id:<4} {r.loaded_at:%Y-%m-%d %H:%M}  {r.branch}  {KIND_NAMES.get(r.kind, r.kind)}  {r.file_name}  "
-              f"读 {r.rows_read} / 装 {r.rows_loaded} / 替换 {r.rows_replaced}  {r.loaded_by}  {state}  sha256:{r.sha256[:12]}")
+        print(
+            f"#{r.load_id:<4} {r.loaded_at:%Y-%m-%d %H:%M}  {r.branch}  {KIND_NAMES.get(r.kind, r.kind)}  {r.file_name}  "
+            f"读 {r.rows_read} / 装 {r.rows_loaded} / 替换 {r.rows_replaced}  {r.loaded_by}  {state}  sha256:{r.sha256[:12]}"
+        )
     return EXIT_OK
 
 
@@ -92,8 +109,9 @@ def cmd_scores(args) -> int:
     from etl.scoring import explain, service
     from etl.scoring.period import parse
 
-    parse(args.period)  # a bad period is a usage error before the database is opened
+    period = parse(args.period)  # a bad period is a usage error before the database is opened
     rules = rules_for(args.branch, args.rules)
+    _check_year(period.year, rules)
     db = Database(args.db)
     if args.explain:
         with db.connect() as con:
@@ -102,11 +120,21 @@ def cmd_scores(args) -> int:
     frame = service.scores(db, args.branch, args.period, args.level, rules)
     text = service.formatted(frame)
     if args.format == "csv":
-        sys.stdout.write(text.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(writers.csv_text(text))
     elif args.format == "json":
-        print(json.dumps({"branch": args.branch, "period": args.period, "level": args.level,
-                          "rules": {"source": rules.source, "sha256": rules.sha256},
-                          "rows": json.loads(frame.to_json(orient="records", force_ascii=False))}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "branch": args.branch,
+                    "period": args.period,
+                    "level": args.level,
+                    "rules": {"source": rules.source, "sha256": rules.sha256},
+                    "rows": json.loads(frame.to_json(orient="records", force_ascii=False)),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         print(text.to_string(index=False))
         print(f"规则：{rules.source}（sha256:{rules.sha256[:16]}）")
@@ -115,9 +143,18 @@ def cmd_scores(args) -> int:
 
 def cmd_demo(args) -> int:
     from etl import demo
+
     summary = demo.build(Database(args.db), scale=args.scale, files_dir=args.files)
     print(summary)
     return EXIT_OK
+
+
+def branch_name(value: str) -> str:
+    """A branch name as typed: surrounding spaces dropped; blank is a usage error (exit 2)."""
+    name = text(value)
+    if not name:
+        raise argparse.ArgumentTypeError("党支部名称不能为空")
+    return name
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -130,14 +167,19 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     def db_arg(p):
-        p.add_argument("--db", type=Path, default=default_db_path(), help="DuckDB 数据库文件（默认 data/vanguard.duckdb，或环境变量 VANGUARD_DB）")
+        p.add_argument(
+            "--db",
+            type=Path,
+            default=default_db_path(),
+            help="DuckDB 数据库文件（默认 data/vanguard.duckdb，或环境变量 VANGUARD_DB）",
+        )
 
     p = command("init", cmd_init, "创建数据库，或把已有数据库升级到最新结构")
     db_arg(p)
 
     p = command("load", cmd_load, "装载表格文件（每个文件一个事务：要么全部装载，要么一行不装）")
     db_arg(p)
-    p.add_argument("--branch", required=True, help="党支部名称")
+    p.add_argument("--branch", required=True, type=branch_name, help="党支部名称")
     p.add_argument("--kind", choices=("auto", *KINDS), default="auto", help="数据类型（默认按表头自动识别）")
     p.add_argument("--year", type=int, help="没有写年份的日期（如“3月15日”）所属的年份")
     p.add_argument("--user", help="装载人（默认当前系统用户）")
@@ -147,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("loads", cmd_loads, "列出装载历史")
     db_arg(p)
-    p.add_argument("--branch", help="只看这个党支部")
+    p.add_argument("--branch", type=branch_name, help="只看这个党支部")
 
     p = command("undo", cmd_undo, "撤销一次装载（被它替换的旧数据重新生效）")
     db_arg(p)
@@ -156,9 +198,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("scores", cmd_scores, "计算先锋指数（党员）或堡垒指数（支部）")
     db_arg(p)
-    p.add_argument("--branch", required=True, help="党支部名称")
+    p.add_argument("--branch", required=True, type=branch_name, help="党支部名称")
     p.add_argument("--period", required=True, help="统计期：2020-03（月）、2020-Q1（季度）或 2020（年）")
-    p.add_argument("--level", choices=("member", "branch"), default="member", help="member = 每位党员的先锋指数；branch = 支部堡垒指数")
+    p.add_argument(
+        "--level",
+        choices=("member", "branch"),
+        default="member",
+        help="member = 每位党员的先锋指数；branch = 支部堡垒指数",
+    )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式")
     p.add_argument("--rules", type=Path, help="规则文件（默认 data/rules/<支部>.toml，没有则用 data/rules.toml）")
     p.add_argument("--explain", metavar="MEMBER", help="说明这位党员的得分：每个分项、加扣分、清零及其来源行")
@@ -174,7 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler, not at interpreter exit
+        return status
     except VanguardError as exc:  # every refusal: its Chinese message and its exit code (1 or 2)
         print(f"✘ {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader went away (`etl scores … | head -1`): what it wanted it has; end quietly. Point
+        # stdout at /dev/null so that Python's own flush at exit does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -14,6 +14,7 @@ conflict. So the rule, for the dashboard and the command line alike:
 * **One writer inside a process.** Every write goes through :meth:`Database.write`, which takes a
   process-wide lock for that file and runs one transaction: all of it commits, or none of it.
 """
+
 from __future__ import annotations
 
 import os
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl.errors import DatabaseBusy, MissingDatabase, UnknownBranch
+from etl.errors import DatabaseBusy, MissingDatabase, UnknownBranch, UsageError
 
 DEFAULT_DB = Path("data/vanguard.duckdb")
 _LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.I)
@@ -172,7 +173,10 @@ def require_branch(con: duckdb.DuckDBPyConnection, name: str) -> int:
 
 
 def ensure_branch(con: duckdb.DuckDBPyConnection, name: str) -> int:
-    """The branch's id, creating the branch on its first load (inside the caller's transaction)."""
+    """The branch's id, creating the branch on its first load (inside the caller's transaction).
+    A blank name is a usage error: it never becomes a branch."""
+    if not name or not name.strip():
+        raise UsageError("党支部名称不能为空")
     bid = find_branch(con, name)
     if bid is not None:
         return bid

@@ -1,5 +1,6 @@
 """Demo data: one branch's full year, written as the spreadsheets a secretary really keeps and then
 loaded through the same readers as any upload. Deterministic (seeded); the people are invented."""
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,7 @@ class Person:
     joined: dt.date
     transferred_in: dt.date | None = None
     transferred_out: dt.date | None = None
-    habit: str = "good"          # good | patchy | absent (misses everything from July: veto-watch) | ill
+    habit: str = "good"  # good | patchy | absent (misses everything from July: veto-watch) | ill
 
 
 def _people(rng: random.Random, count: int) -> list[Person]:
@@ -43,11 +44,20 @@ def _people(rng: random.Random, count: int) -> list[Person]:
             continue
         names.add(name)
         i = len(people)
-        people.append(Person(name, GROUPS[i % 3], CAMPUSES[i % 2 if i % 5 else 1], "预备" if i in (7, 19) else "正式",
-                             i < 5, f"T{2000 + i}", dt.date(rng.randint(1995, 2022), rng.randint(1, 12), 1),
-                             habit="patchy" if i in (4, 11, 23) else "good"))
+        people.append(
+            Person(
+                name,
+                GROUPS[i % 3],
+                CAMPUSES[i % 2 if i % 5 else 1],
+                "预备" if i in (7, 19) else "正式",
+                i < 5,
+                f"T{2000 + i}",
+                dt.date(rng.randint(1995, 2022), rng.randint(1, 12), 1),
+                habit="patchy" if i in (4, 11, 23) else "good",
+            )
+        )
     people[17].habit = "absent"
-    people[25].habit = "ill"     # long sick leave in autumn: an approved exemption (免)
+    people[25].habit = "ill"  # long sick leave in autumn: an approved exemption (免)
     people[7].joined = dt.date(YEAR - 1, 11, 1)
     people[-1].transferred_in = dt.date(YEAR, 4, 1)
     people[-2].transferred_out = dt.date(YEAR, 10, 31)
@@ -73,7 +83,9 @@ def _activities() -> list[tuple[dt.date, str, str | None]]:
 
 
 def _mark(rng: random.Random, person: Person, when: dt.date) -> str | None:
-    if person.transferred_in and when < person.transferred_in or person.transferred_out and when > person.transferred_out:
+    if (person.transferred_in and when < person.transferred_in) or (
+        person.transferred_out and when > person.transferred_out
+    ):
         return None
     if person.habit == "absent" and when.month >= 7:
         return "×"
@@ -98,7 +110,7 @@ def _xlsx(path: Path, sheets: list[tuple[str, list[list], list[str]]]) -> Path:
 
 MARK_WORDS = {"√": "出席", "迟": "迟到", "假": "请假", "×": "缺席", "免": "免参加", "补": "补学"}
 LEDGER_SUFFIX = {"√": "", "迟": "(迟到)", "假": "(请假)[事假]", "×": "(缺席)", "免": "(免)[病休]", "补": "(补学)"}
-WIDE_TYPES = ("主题党日", "党小组会", "春训冬训")          # in the sign-in sheets and the long CSV
+WIDE_TYPES = ("主题党日", "党小组会", "春训冬训")  # in the sign-in sheets and the long CSV
 LEDGER_TYPES = ("支委会", "支部党员大会", "党课", "组织生活会")  # in the meeting ledger
 
 Activity = tuple[dt.date, str, "str | None"]
@@ -107,6 +119,7 @@ Activity = tuple[dt.date, str, "str | None"]
 @dataclass
 class Year:
     """Everything the files are written from: the people, the activities and every mark."""
+
     people: list[Person]
     acts: list[Activity]
     marks: dict[tuple[Activity, str], str | None]
@@ -123,16 +136,45 @@ def _marks(rng: random.Random, people: list[Person], acts: list[Activity]) -> di
 def roster_file(folder: Path, rng: random.Random, year: Year) -> Path:
     """党员名册: a merged title row, merged 党小组 cells, an ID-card column that must be dropped."""
     people = year.people
-    rows = [[f"{BRANCH} {YEAR}年党员名册"], ["姓名", "党员编号", "所在党小组", "党员类别", "性别", "出生年月", "身份证号",
-                                          "入党时间", "职务", "校区", "是否支委", "转入日期", "转出日期"]]
+    rows = [
+        [f"{BRANCH} {YEAR}年党员名册"],
+        [
+            "姓名",
+            "党员编号",
+            "所在党小组",
+            "党员类别",
+            "性别",
+            "出生年月",
+            "身份证号",
+            "入党时间",
+            "职务",
+            "校区",
+            "是否支委",
+            "转入日期",
+            "转出日期",
+        ],
+    ]
     merges = ["A1:M1"]
     for group in GROUPS:
         first = len(rows) + 1
         for k, p in enumerate(p for p in people if p.group == group):
-            rows.append([p.name, p.code, group if k == 0 else None, p.category + "党员", rng.choice("男女"),
-                         f"{rng.randint(1965, 1998)}.{rng.randint(1, 12):02d}", f"11010119{rng.randint(10**9, 10**10 - 1)}",
-                         p.joined.strftime("%Y年%m月"), "支部书记" if p is people[0] else ("支委" if p.committee else "教师"),
-                         p.campus, "是" if p.committee else "", p.transferred_in, p.transferred_out])
+            rows.append(
+                [
+                    p.name,
+                    p.code,
+                    group if k == 0 else None,
+                    p.category + "党员",
+                    rng.choice("男女"),
+                    f"{rng.randint(1965, 1998)}.{rng.randint(1, 12):02d}",
+                    f"11010119{rng.randint(10**9, 10**10 - 1)}",
+                    p.joined.strftime("%Y年%m月"),
+                    "支部书记" if p is people[0] else ("支委" if p.committee else "教师"),
+                    p.campus,
+                    "是" if p.committee else "",
+                    p.transferred_in,
+                    p.transferred_out,
+                ]
+            )
         merges.append(f"C{first}:C{len(rows)}")
     rows.append(["合计", f"{len(people)}人"])
     return _xlsx(folder / "党员名册.xlsx", [("党员名册", rows, merges)])
@@ -146,11 +188,17 @@ def signin_file(folder: Path, year: Year) -> Path:
         month_acts = [a for a in year.acts if a[0].month == month and a[1] in WIDE_TYPES]
         title = [f"{YEAR}年{month}月 党员活动签到汇总"]
         if month >= 4:
-            rows = [title, ["姓名", "党小组"] + [f"{a[0].month}月{a[0].day}日" for a in month_acts] + ["出勤次数"],
-                    ["姓名", "党小组"] + [a[1] + (f"（{a[2]}）" if a[2] else "") for a in month_acts] + ["出勤次数"]]
+            rows = [
+                title,
+                ["姓名", "党小组"] + [f"{a[0].month}月{a[0].day}日" for a in month_acts] + ["出勤次数"],
+                ["姓名", "党小组"] + [a[1] + (f"（{a[2]}）" if a[2] else "") for a in month_acts] + ["出勤次数"],
+            ]
             merges = ["A2:A3", "B2:B3"]
         else:
-            rows = [title, ["姓名", "党小组"] + [f"{a[0].month}月{a[0].day}日 {a[1]}" for a in month_acts] + ["出勤次数", "备注"]]
+            rows = [
+                title,
+                ["姓名", "党小组"] + [f"{a[0].month}月{a[0].day}日 {a[1]}" for a in month_acts] + ["出勤次数", "备注"],
+            ]
             merges = []
         for p in by_group:
             cells = [year.marks.get((a, p.name)) for a in month_acts]
@@ -166,7 +214,9 @@ def attendance_csv(folder: Path, year: Year) -> Path:
     writer.writerow(["日期", "活动类型", "主题", "姓名", "出勤情况"])
     for (a, name), mark in year.marks.items():
         if a[0].month >= 7 and a[1] in WIDE_TYPES and mark:
-            writer.writerow([f"{a[0].year}/{a[0].month}/{a[0].day}", a[1], f"{a[0].month}月{a[1]}", name, MARK_WORDS[mark]])
+            writer.writerow(
+                [f"{a[0].year}/{a[0].month}/{a[0].day}", a[1], f"{a[0].month}月{a[1]}", name, MARK_WORDS[mark]]
+            )
     path = folder / f"{YEAR}年下半年考勤明细.csv"
     path.write_bytes(out.getvalue().encode("gbk"))
     return path
@@ -187,11 +237,23 @@ def ledger_file(folder: Path, year: Year) -> Path:
                 names.append(p.name + suffix)
         if types[0][1] == "支部党员大会":
             names.append("孙校长(列席)")  # a guest who is not a member: ignored
-        ledger.append([day, "、".join(a[1] for a in types), f"{day.month}月{types[0][1]}", people[0].name, "、".join(names),
-                       len(names), sum("(" not in n for n in names)])
+        ledger.append(
+            [
+                day,
+                "、".join(a[1] for a in types),
+                f"{day.month}月{types[0][1]}",
+                people[0].name,
+                "、".join(names),
+                len(names),
+                sum("(" not in n for n in names),
+            ]
+        )
     committee_only = [ledger[0]] + [r for r in ledger[1:] if r[1] == "支委会"]
     summary = [["会议类型", "次数"], ["支委会", len(committee_only) - 1], ["合计", len(ledger) - 1]]
-    return _xlsx(folder / f"{YEAR}年会议台账.xlsx", [("全部会议", ledger, []), ("支委会", committee_only, []), ("统计", summary, [])])
+    return _xlsx(
+        folder / f"{YEAR}年会议台账.xlsx",
+        [("全部会议", ledger, []), ("支委会", committee_only, []), ("统计", summary, [])],
+    )
 
 
 def study_files(folder: Path, rng: random.Random, year: Year) -> list[Path]:
@@ -232,17 +294,40 @@ def assessment_file(folder: Path, rng: random.Random, year: Year) -> Path:
     for p, grade in zip(people, grades):
         rows.append([p.name, "民主评议", dt.date(YEAR + 1, 1, 12), f"{YEAR}年度", grade, None, None, None])
     for k in rng.sample(range(30), 8):
-        rows.append([people[k].name, "表彰", dt.date(YEAR, rng.randint(1, 12), rng.randint(1, 28)), None, None,
-                     rng.choice(("校级", "校级", "区级", "市级")), None, "优秀教师"])
+        rows.append(
+            [
+                people[k].name,
+                "表彰",
+                dt.date(YEAR, rng.randint(1, 12), rng.randint(1, 28)),
+                None,
+                None,
+                rng.choice(("校级", "校级", "区级", "市级")),
+                None,
+                "优秀教师",
+            ]
+        )
     for k in range(0, 30, 2):
         for _ in range(rng.randint(1, 8)):
-            rows.append([people[k].name, "志愿服务", dt.date(YEAR, rng.randint(1, 12), rng.randint(1, 28)), None, None, None, None, "社区志愿服务"])
-    rows += [[people[2].name, "主讲党课", dt.date(YEAR, 3, 25), None, None, None, None, None],
-             [people[9].name, "党费逾期", dt.date(YEAR, 5, 10), None, None, None, None, "4月党费"],
-             [people[9].name, "党费逾期", dt.date(YEAR, 6, 10), None, None, None, None, "5月党费"],
-             [people[13].name, "提醒谈话", dt.date(YEAR, 9, 3), None, None, None, None, None],
-             [people[21].name, "有偿家教", dt.date(YEAR, 11, 6), None, None, None, None, "经查属实"],
-             [people[5].name, "校级公开课", dt.date(YEAR, 10, 16), None, None, None, 1, "自定加分项目"]]
+            rows.append(
+                [
+                    people[k].name,
+                    "志愿服务",
+                    dt.date(YEAR, rng.randint(1, 12), rng.randint(1, 28)),
+                    None,
+                    None,
+                    None,
+                    None,
+                    "社区志愿服务",
+                ]
+            )
+    rows += [
+        [people[2].name, "主讲党课", dt.date(YEAR, 3, 25), None, None, None, None, None],
+        [people[9].name, "党费逾期", dt.date(YEAR, 5, 10), None, None, None, None, "4月党费"],
+        [people[9].name, "党费逾期", dt.date(YEAR, 6, 10), None, None, None, None, "5月党费"],
+        [people[13].name, "提醒谈话", dt.date(YEAR, 9, 3), None, None, None, None, None],
+        [people[21].name, "有偿家教", dt.date(YEAR, 11, 6), None, None, None, None, "经查属实"],
+        [people[5].name, "校级公开课", dt.date(YEAR, 10, 16), None, None, None, 1, "自定加分项目"],
+    ]
     return _xlsx(folder / f"{YEAR}年度党员考评.xlsx", [("考评登记", rows, ["A1:H1"])])
 
 
@@ -271,6 +356,10 @@ def build(db: Database, scale: str = "branch", files_dir: Path | None = None, us
         if not prepared.ok:
             raise RuntimeError(prepared.report.text())
         result = pipeline.commit(db, prepared, user)
-        state = f"与 #{result.repeat_of} 相同，跳过" if result.repeat_of else f"#{result.load_id} 装载 {result.rows_loaded} 行"
+        state = (
+            f"与 #{result.repeat_of} 相同，跳过"
+            if result.repeat_of
+            else f"#{result.load_id} 装载 {result.rows_loaded} 行"
+        )
         lines.append(f"  {path.name}：{state}")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ command line promises: 1 when the input was rejected, 2 for a usage error (a bad
 option value, a rules file that cannot be used). The CLI has one ``except VanguardError`` that
 prints the message and exits with the code; the app shows the message in one place.
 """
+
 from __future__ import annotations
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2

@@ -4,6 +4,7 @@ Rows are never overwritten. A load inserts its rows with its load id; the live_*
 natural key, the rows of the latest load not undone. So a newer file replaces the older rows of the
 keys it has (we count them), and undoing it brings them back.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import duckdb
 import pandas as pd
 
 from etl.db import Database, ensure_branch, first_row, statement
@@ -20,16 +20,38 @@ from etl.errors import LoadRefused
 
 # table → (natural key columns, columns inserted from the prepared frame)
 FACT_TABLES = {
-    "attendance": (["branch_id", "date", "activity_type", "member_id"],
-                   ["date", "activity_type", "member_id", "status", "title", "note", "src_sheet", "src_row", "src_col"]),
-    "meetings": (["branch_id", "date", "activity_type"], ["date", "activity_type", "title", "details", "src_sheet", "src_row"]),
+    "attendance": (
+        ["branch_id", "date", "activity_type", "member_id"],
+        ["date", "activity_type", "member_id", "status", "title", "note", "src_sheet", "src_row", "src_col"],
+    ),
+    "meetings": (
+        ["branch_id", "date", "activity_type"],
+        ["date", "activity_type", "title", "details", "src_sheet", "src_row"],
+    ),
     "study_daily": (["member_id", "date"], ["member_id", "date", "points", "src_sheet", "src_row"]),
     "study_totals": (["member_id", "as_of"], ["member_id", "as_of", "total", "total_kind", "src_sheet", "src_row"]),
-    "assessments": (["member_id", "item", "date", "year"],
-                    ["member_id", "item", "date", "year", "grade", "points", "level", "note", "src_sheet", "src_row"]),
+    "assessments": (
+        ["member_id", "item", "date", "year"],
+        ["member_id", "item", "date", "year", "grade", "points", "level", "note", "src_sheet", "src_row"],
+    ),
 }
-ROSTER_COLUMNS = ["member_id", "name", "member_code", "party_group", "category", "gender", "birth", "joined", "position",
-                  "campus", "is_committee", "transferred_in", "transferred_out", "src_sheet", "src_row"]
+ROSTER_COLUMNS = [
+    "member_id",
+    "name",
+    "member_code",
+    "party_group",
+    "category",
+    "gender",
+    "birth",
+    "joined",
+    "position",
+    "campus",
+    "is_committee",
+    "transferred_in",
+    "transferred_out",
+    "src_sheet",
+    "src_row",
+]
 DATE_COLUMNS = {"date", "as_of", "birth", "joined", "transferred_in", "transferred_out"}
 
 
@@ -42,9 +64,10 @@ class LoadResult:
     load_id: int | None
     rows_loaded: int = 0
     rows_replaced: int = 0
-    repeat_of: int | None = None
+    repeat_of: int | None = None  # an identical live load: nothing was written
+    brings_back: int | None = None  # an identical earlier load whose replaced rows this load restores
     left_members: list[str] = field(default_factory=list)
-    unmarked: pd.DataFrame | None = None     # per activity: expected members with no mark
+    unmarked: pd.DataFrame | None = None  # per activity: expected members with no mark
     dry_run: bool = False
 
 
@@ -75,9 +98,13 @@ def _insert_facts(con, table: str, frame: pd.DataFrame, load_id: int, bid: int) 
         replaced = con.execute(
             f"SELECT count(*) FROM live_{table} AS l WHERE l.branch_id = ? AND EXISTS ("
             f" SELECT 1 FROM (SELECT *, ? AS branch_id FROM staged) AS s WHERE {_key_join(keys, 'l', 's')})",
-            [bid, bid]).fetchall()[0][0]
-        con.execute(f"INSERT INTO {table} (load_id, branch_id, {', '.join(columns)}) "
-                    f"SELECT ?, ?, {', '.join(columns)} FROM staged", [load_id, bid])
+            [bid, bid],
+        ).fetchall()[0][0]
+        con.execute(
+            f"INSERT INTO {table} (load_id, branch_id, {', '.join(columns)}) "
+            f"SELECT ?, ?, {', '.join(columns)} FROM staged",
+            [load_id, bid],
+        )
     finally:
         con.unregister("staged")
     return len(staged), replaced
@@ -89,15 +116,22 @@ def _load_roster(con, frame: pd.DataFrame, load_id: int, bid: int, partial: bool
     if new.any():
         ids = [r[0] for r in con.execute("SELECT nextval('member_id_seq') FROM range(?)", [int(new.sum())]).fetchall()]
         frame.loc[new, "member_id"] = ids
-        con.executemany("INSERT INTO members (member_id, branch_id, first_load_id) VALUES (?, ?, ?)",
-                        [[i, bid, load_id] for i in ids])
+        con.executemany(
+            "INSERT INTO members (member_id, branch_id, first_load_id) VALUES (?, ?, ?)",
+            [[i, bid, load_id] for i in ids],
+        )
     frame["member_id"] = frame["member_id"].astype("int64")
     staged = _stage(frame, ROSTER_COLUMNS)
     con.register("staged", staged)
     try:
-        replaced = con.execute("SELECT count(*) FROM live_member_versions WHERE member_id IN (SELECT member_id FROM staged)").fetchall()[0][0]
-        con.execute(f"INSERT INTO member_versions (load_id, branch_id, status, {', '.join(ROSTER_COLUMNS)}) "
-                    f"SELECT ?, ?, '在册', {', '.join(ROSTER_COLUMNS)} FROM staged", [load_id, bid])
+        replaced = con.execute(
+            "SELECT count(*) FROM live_member_versions WHERE member_id IN (SELECT member_id FROM staged)"
+        ).fetchall()[0][0]
+        con.execute(
+            f"INSERT INTO member_versions (load_id, branch_id, status, {', '.join(ROSTER_COLUMNS)}) "
+            f"SELECT ?, ?, '在册', {', '.join(ROSTER_COLUMNS)} FROM staged",
+            [load_id, bid],
+        )
         left = []
         if not partial:
             left = [r[0] for r in con.execute(_sql("mark_leavers"), {"load_id": load_id, "branch_id": bid}).fetchall()]
@@ -112,9 +146,21 @@ def unmarked_by_activity(con, load_id: int, bid: int) -> pd.DataFrame:
     return con.execute(_sql("unmarked_by_activity"), {"load_id": load_id, "branch_id": bid}).df()
 
 
-def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: str, sheets: list[str],
-               rows_read: int, frames: dict[str, pd.DataFrame], user: str, partial: bool = False,
-               dry_run: bool = False, progress: Callable[[float, str], None] | None = None) -> LoadResult:
+def write_load(
+    db: Database,
+    *,
+    branch: str,
+    kind: str,
+    file_name: str,
+    sha256: str,
+    sheets: list[str],
+    rows_read: int,
+    frames: dict[str, pd.DataFrame],
+    user: str,
+    partial: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[float, str], None] | None = None,
+) -> LoadResult:
     """Write one prepared file in one transaction (or, with dry_run, compute what it would do).
     ``progress(fraction, message)`` is told how far the write has come."""
     result = LoadResult(None, dry_run=dry_run)
@@ -124,15 +170,32 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
             bid = ensure_branch(con, branch)
             repeat = first_row(con, _sql("find_repeat"), {"branch_id": bid, "kind": kind, "sha256": sha256})
             if repeat:
-                result.repeat_of = repeat[0]
-                raise _DryRun  # nothing to write; leave the database exactly as it was
-            load_id = first_row(con, _sql("insert_load"), {
-                "branch_id": bid, "kind": kind, "file_name": file_name, "sha256": sha256, "sheets": "、".join(sheets),
-                "rows_read": rows_read, "partial": partial, "user": user, "now": dt.datetime.now()})[0]
+                params = {"load_id": repeat[0], "branch_id": bid, "kind": kind}
+                if first_row(con, _sql("repeat_changes_nothing"), params)[0]:
+                    result.repeat_of = repeat[0]
+                    raise _DryRun  # nothing to write; leave the database exactly as it was
+                result.brings_back = repeat[0]  # later loads replaced some of its rows: load it again
+            load_id = first_row(
+                con,
+                _sql("insert_load"),
+                {
+                    "branch_id": bid,
+                    "kind": kind,
+                    "file_name": file_name,
+                    "sha256": sha256,
+                    "sheets": "、".join(sheets),
+                    "rows_read": rows_read,
+                    "partial": partial,
+                    "user": user,
+                    "now": dt.datetime.now(),
+                },
+            )[0]
             result.load_id = load_id
             say(0.1, "正在写入数据库")
             if kind == "roster":
-                result.rows_loaded, result.rows_replaced, result.left_members = _load_roster(con, frames["roster"], load_id, bid, partial)
+                result.rows_loaded, result.rows_replaced, result.left_members = _load_roster(
+                    con, frames["roster"], load_id, bid, partial
+                )
             else:
                 for table, frame in frames.items():
                     loaded, replaced = _insert_facts(con, table, frame, load_id, bid)
@@ -141,8 +204,10 @@ def write_load(db: Database, *, branch: str, kind: str, file_name: str, sha256: 
                         result.rows_replaced += replaced
             if kind == "attendance":
                 result.unmarked = unmarked_by_activity(con, load_id, bid)
-            con.execute("UPDATE loads SET rows_loaded = ?, rows_replaced = ? WHERE load_id = ?",
-                        [result.rows_loaded, result.rows_replaced, load_id])
+            con.execute(
+                "UPDATE loads SET rows_loaded = ?, rows_replaced = ? WHERE load_id = ?",
+                [result.rows_loaded, result.rows_replaced, load_id],
+            )
             if dry_run:
                 raise _DryRun
             say(0.9, f"已写入 {result.rows_loaded} 行，正在提交")
@@ -173,8 +238,12 @@ def undo_load(db: Database, load_id: int, user: str) -> dict:
             dependents = roster_dependents(con, load_id)
             if dependents:
                 names = "、".join(f"#{i}（{f}）" for i, f in dependents)
-                raise LoadRefused(f"不能撤销名册装载 #{load_id}：以下装载用到了只在这份名册中的党员：{names}。请先撤销它们。")
-        con.execute("UPDATE loads SET undone_at = ?, undone_by = ? WHERE load_id = ?", [dt.datetime.now(), user, load_id])
+                raise LoadRefused(
+                    f"不能撤销名册装载 #{load_id}：以下装载用到了只在这份名册中的党员：{names}。请先撤销它们。"
+                )
+        con.execute(
+            "UPDATE loads SET undone_at = ?, undone_by = ? WHERE load_id = ?", [dt.datetime.now(), user, load_id]
+        )
     return {"load_id": load_id, "kind": kind, "file_name": file_name, "branch": branch}
 
 

@@ -1,6 +1,7 @@
 """Matching a row's name to one roster member: by 党员编号 when both sides have it, else by name
 within the branch, then by name + 党小组 when the row has a group. No match, or several, is a row
 issue naming the candidates — never a silent guess."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,18 @@ import pandas as pd
 
 from etl.normalize import compact
 
-ROSTER_COLUMNS = ["member_id", "name", "member_code", "party_group", "category", "is_committee",
-                  "joined", "transferred_in", "transferred_out", "status"]
+ROSTER_COLUMNS = [
+    "member_id",
+    "name",
+    "member_code",
+    "party_group",
+    "category",
+    "is_committee",
+    "joined",
+    "transferred_in",
+    "transferred_out",
+    "status",
+]
 
 
 def empty_roster() -> pd.DataFrame:
@@ -23,9 +34,13 @@ class Unmatched:
     hint: str
 
 
-def describe(candidates: pd.DataFrame) -> str:
-    return "、".join(f"{r.name}（{r.party_group or '未分组'}{'，已离开' if r.status == '离开' else ''}）"
-                    for r in candidates.itertuples())
+def describe(candidates: pd.DataFrame, limit: int = 10) -> str:
+    """The candidates as a message names them: at most ``limit``, then how many there are."""
+    named = "、".join(
+        f"{r.name}（{r.party_group or '未分组'}{'，已离开' if r.status == '离开' else ''}）"
+        for r in candidates.head(limit).itertuples()
+    )
+    return named if len(candidates) <= limit else f"{named} 等 {len(candidates)} 人"
 
 
 class MemberMatcher:
@@ -35,8 +50,8 @@ class MemberMatcher:
             _code=roster["member_code"].fillna("").map(compact),
             _group=roster["party_group"].fillna("").map(compact),
         )
-        self._by_name = {n: g for n, g in self.roster.groupby("_name")}
-        self._by_code = {c: g for c, g in self.roster[self.roster["_code"] != ""].groupby("_code")}
+        self._by_name = dict(iter(self.roster.groupby("_name")))
+        self._by_code = dict(iter(self.roster[self.roster["_code"] != ""].groupby("_code")))
         self._cache: dict[tuple, int | Unmatched] = {}
 
     def match(self, name, code="", group="") -> int | Unmatched:
@@ -57,5 +72,6 @@ class MemberMatcher:
             in_group = candidates[candidates["_group"] == group]
             if len(in_group) == 1:
                 return int(in_group["member_id"].iloc[0])
-        return Unmatched(f"名册中有 {len(candidates)} 位同名党员：{describe(candidates)}",
-                         "请在该行填写党小组或党员编号以区分")
+        return Unmatched(
+            f"名册中有 {len(candidates)} 位同名党员：{describe(candidates)}", "请在该行填写党小组或党员编号以区分"
+        )

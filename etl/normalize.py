@@ -3,6 +3,7 @@
 Every function here is pure: a value in, a canonical value (or None) out. Callers turn a None into a
 row issue with the reason; nothing here knows about files or the database.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,13 +14,35 @@ import unicodedata
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
+# Characters nobody can see: format characters (zero-width space U+200B, joiners U+200C/U+200D, word
+# joiner U+2060, BOM U+FEFF, soft hyphen, bidi marks) and control characters other than line breaks
+# and tabs. Left in a name, they make '唐\u200b红' a different member from '唐红'.
+_INVISIBLE = re.compile(
+    r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+_SPACES = re.compile(r"[ \t]*\t[ \t]*| {2,}")
+
+
+def invisible_characters(value: str) -> list[str]:
+    """The hidden characters in a string, as 'U+200B' codes (empty for most strings, quickly)."""
+    if value.isprintable():
+        return []
+    return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(_INVISIBLE.findall(value))]
+
+
 def text(value) -> str:
-    """Full-width to half-width (NFKC), stray spaces trimmed; '' for blanks and NaN."""
+    """Full-width to half-width (NFKC), invisible characters removed, runs of spaces folded, stray
+    spaces trimmed; '' for blanks and NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    result = unicodedata.normalize("NFKC", str(value))
+    if not result.isprintable():
+        result = _INVISIBLE.sub("", result)
+    if "  " in result or "\t" in result:
+        result = _SPACES.sub(" ", result)
+    return result.strip()
 
 
 def compact(value) -> str:
@@ -34,7 +57,9 @@ def header_key(value) -> str:
 
 
 # --- dates -------------------------------------------------------------------------------------
-_FULL_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_FULL_DATE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?$")
 _YEAR_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
@@ -108,8 +133,11 @@ def years_in(value: str) -> set[int]:
 def date_in_text(value: str, year: int | None = None) -> dt.date | None:
     """The first date written inside a longer text ('3月15日主题党日签到表', '2020/3/20 党课')."""
     s = text(value)
-    for pattern in (r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?", r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日?",
-                    r"(?<![\d/.-])\d{1,2}[/.]\d{1,2}(?![\d/.])"):
+    for pattern in (
+        r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?",
+        r"(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日?",
+        r"(?<![\d/.-])\d{1,2}[/.]\d{1,2}(?![\d/.])",
+    ):
         if m := re.search(pattern, s):
             return parse_date(m.group(0).strip(), year)
     return None
@@ -189,13 +217,15 @@ def yes_no(value) -> bool | None:
 
 
 def number(value) -> float | None:
-    """A number from a cell: 12, '12', '12.5', '１２' (full-width); None when not a number."""
+    """A finite number from a cell: 12, '12', '12.5', '１２' (full-width); None when not a number —
+    'nan', 'inf' and 1e999 included."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return None if isinstance(value, float) and math.isnan(value) else float(value)
-    s = text(value).replace(",", "")
-    try:
-        return float(s)
-    except ValueError:
-        return None
+        result = float(value)
+    else:
+        try:
+            result = float(text(value).replace(",", ""))
+        except (ValueError, OverflowError):
+            return None
+    return result if math.isfinite(result) else None

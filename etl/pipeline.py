@@ -3,6 +3,7 @@
 ``read_file`` (etl.sources) touches no database. ``validate`` reads the branch's roster (a short
 read-only look) and returns clean frames plus a report. Only ``commit`` writes, in one transaction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from etl.rules import Rules, rules_for
 from etl.sources import ParsedFile, assessment, attendance, read_file, roster, study
 from etl.validate import Report
 
-__all__ = ["Prepared", "read_file", "validate", "commit", "current_roster"]
+__all__ = ["Prepared", "commit", "current_roster", "read_file", "validate"]
 
 
 @dataclass
@@ -57,19 +58,19 @@ def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None 
         return prepared
     matcher = MemberMatcher(current_roster(db, branch))
     report, kind = parsed.report, parsed.kind
+    rules = rules or rules_for(branch)
     if kind == "roster":
-        frames = [roster.validate(s.records, s.context, report, matcher) for s in parsed.sheets]
+        frames = [roster.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
         prepared.frames["roster"] = pd.concat(frames, ignore_index=True)
     elif kind == "attendance":
-        pairs = [attendance.validate(s.records, s.context, report, matcher) for s in parsed.sheets]
+        pairs = [attendance.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
         rows, meetings = attendance.finish([p[0] for p in pairs], [p[1] for p in pairs], report)
         prepared.frames.update(attendance=rows, meetings=meetings)
     elif kind == "study":
-        pairs = [study.validate(s.records, s.context, report, matcher) for s in parsed.sheets]
+        pairs = [study.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
         daily, totals = study.finish([p[0] for p in pairs], [p[1] for p in pairs], report)
         prepared.frames.update(study_daily=daily, study_totals=totals)
     elif kind == "assessment":
-        rules = rules or rules_for(branch)
         frames = [assessment.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
         prepared.frames["assessments"] = pd.concat(frames, ignore_index=True)
     if prepared.rows_clean == 0 and report.ok:
@@ -77,12 +78,23 @@ def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None 
     return prepared
 
 
-def commit(db: Database, prepared: Prepared, user: str, partial: bool = False, dry_run: bool = False,
-           progress=None) -> load.LoadResult:
+def commit(
+    db: Database, prepared: Prepared, user: str, partial: bool = False, dry_run: bool = False, progress=None
+) -> load.LoadResult:
     if not prepared.ok:
         raise LoadRefused(prepared.report.text())
     parsed = prepared.parsed
-    return load.write_load(db, branch=prepared.branch, kind=parsed.kind, file_name=parsed.file_name,
-                           sha256=parsed.sha256, sheets=[s.context.name for s in parsed.sheets],
-                           rows_read=parsed.rows_read, frames=prepared.frames, user=user,
-                           partial=partial, dry_run=dry_run, progress=progress)
+    return load.write_load(
+        db,
+        branch=prepared.branch,
+        kind=parsed.kind,
+        file_name=parsed.file_name,
+        sha256=parsed.sha256,
+        sheets=[s.context.name for s in parsed.sheets],
+        rows_read=parsed.rows_read,
+        frames=prepared.frames,
+        user=user,
+        partial=partial,
+        dry_run=dry_run,
+        progress=progress,
+    )

@@ -4,13 +4,16 @@ Rules are configuration shared by validation (which items exist, which grades) a
 weight and threshold), so they live here, below both. A branch may keep its own file
 (``data/rules/<branch>.toml``); an edited file takes effect at the next call, without a restart.
 """
+
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from etl.errors import RulesError
 
@@ -20,6 +23,21 @@ HONOUR = "表彰"
 APPRAISAL = "民主评议"
 LEVELS = ("校级", "区级", "市级", "省级", "国家级")
 PERIODS = ("month", "month_per_group", "quarter", "year")
+# A branch's own rules file written before [limits] existed gets these (the defaults of data/rules.toml).
+DEFAULT_LIMITS = {
+    "first_year": 2000,
+    "years_ahead": 1,
+    "roster_first_year": 1900,
+    "daily_points_max": 200,
+    "total_points_max": 1_000_000,
+    "item_points_max": 100,
+}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def today() -> dt.date:
+    """Today where the branches are (the server may run on UTC)."""
+    return dt.datetime.now(SHANGHAI).date()
 
 
 @dataclass(frozen=True)
@@ -33,11 +51,28 @@ class Rules:
 
     @property
     def known_items(self) -> set[str]:
-        return ({HONOUR, APPRAISAL, self.data["bonus"]["volunteer_item"]} | set(self.data["bonus"]["items"])
-                | set(self.data["deduction"]["items"]) | set(self.data["veto"]["items"]))
+        return (
+            {HONOUR, APPRAISAL, self.data["bonus"]["volunteer_item"]}
+            | set(self.data["bonus"]["items"])
+            | set(self.data["deduction"]["items"])
+            | set(self.data["veto"]["items"])
+        )
 
     def canonical_item(self, item: str) -> str:
         return self.data.get("items", {}).get("aliases", {}).get(item, item)
+
+    @property
+    def limits(self) -> dict:
+        return {**DEFAULT_LIMITS, **self.data.get("limits", {})}
+
+    def date_window(self) -> tuple[dt.date, dt.date]:
+        """The dates an activity, a 学习强国 day or an assessment may have."""
+        limits = self.limits
+        return dt.date(limits["first_year"], 1, 1), dt.date(today().year + limits["years_ahead"], 12, 31)
+
+    def year_in_window(self, year: int) -> bool:
+        first, last = self.date_window()
+        return first.year <= year <= last.year
 
 
 def _number(data: dict, path: str, low: float = 0, high: float = 1e9):
@@ -52,11 +87,24 @@ def _number(data: dict, path: str, low: float = 0, high: float = 1e9):
 
 
 def check(data: dict) -> None:
-    for path in ("member.base_max", "member.bonus_cap", "member.discipline_max", "member.weights.attendance",
-                 "member.weights.study", "member.weights.appraisal", "study.daily_target", "bonus.volunteer_points",
-                 "bonus.volunteer_cap_per_period", "deduction.per_absence", "deduction.per_late",
-                 "veto.absent_months", "stars.needs_help_below", "branch.member_weight", "branch.compliance_weight",
-                 "branch.committee_min_members"):
+    for path in (
+        "member.base_max",
+        "member.bonus_cap",
+        "member.discipline_max",
+        "member.weights.attendance",
+        "member.weights.study",
+        "member.weights.appraisal",
+        "study.daily_target",
+        "bonus.volunteer_points",
+        "bonus.volunteer_cap_per_period",
+        "deduction.per_absence",
+        "deduction.per_late",
+        "veto.absent_months",
+        "stars.needs_help_below",
+        "branch.member_weight",
+        "branch.compliance_weight",
+        "branch.committee_min_members",
+    ):
         _number(data, path)
     for grade in GRADES:
         _number(data, f"appraisal.{grade}")
@@ -65,6 +113,10 @@ def check(data: dict) -> None:
     for section in ("bonus.items", "deduction.items"):
         for item in data[section.split(".")[0]].get("items", {}):
             _number(data, f"{section}.{item}")
+    for key in data.get("limits", {}):
+        if key not in DEFAULT_LIMITS:
+            raise RulesError(f"规则“limits.{key}”不是已知的限值（可用：{'、'.join(DEFAULT_LIMITS)}）")
+        _number(data, f"limits.{key}", 0, 1e12)
     thresholds = data.get("stars", {}).get("thresholds")
     if not (isinstance(thresholds, list) and len(thresholds) == 4 and thresholds == sorted(thresholds, reverse=True)):
         raise RulesError("规则“stars.thresholds”应为从高到低的四个分数线，如 [90, 80, 70, 60]")

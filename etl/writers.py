@@ -1,11 +1,14 @@
-"""The one home for writing spreadsheets: every xlsx the tool writes — downloads, reports,
-templates, the demo's files — goes through here, with xlsxwriter.
+"""The one home for writing spreadsheets: every xlsx and CSV the tool writes — downloads, reports,
+templates, the demo's files, `etl scores --format csv` — goes through here (xlsx with xlsxwriter).
 
 Safe by construction: xlsxwriter's conversions of strings to formulas, URLs and numbers are off, so a
 cell holding ``=HYPERLINK(...)`` stays text; a text cell that Excel would still read as a formula
 when edited (beginning with = + - @, a tab or a carriage return) gets the quote-prefix style, which
-keeps the value itself unchanged. Numbers stay numbers, dates are dates.
+keeps the value itself unchanged. Numbers stay numbers, dates are dates. In CSV, which has no
+styles, such a text value gets a leading ``'`` (never a number: ``-3.00`` stays ``-3.00``); the
+readers drop that quote again, so a file the tool wrote loads back unchanged.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,6 +29,7 @@ OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_n
 class Sheet:
     """One worksheet: rows of cell values, merged ranges (A1 notation; the range shows the value of
     its top-left cell), the 0-based index of the header row to style, and column widths."""
+
     name: str
     rows: Sequence[Sequence]
     merges: Sequence[str] = ()
@@ -43,7 +47,9 @@ class _Formats:
         self.text_safe = book.add_format({"quote_prefix": True})
         self.date = book.add_format({"num_format": "yyyy-mm-dd"})
         self.datetime = book.add_format({"num_format": "yyyy-mm-dd hh:mm"})
-        self.header = book.add_format({"bold": True, "bg_color": "#F4D6D6", "border": 1, "text_wrap": True, "valign": "vcenter"})
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#F4D6D6", "border": 1, "text_wrap": True, "valign": "vcenter"}
+        )
 
 
 def _write_cell(sheet, fmt: _Formats, row: int, col: int, value, style=None) -> None:
@@ -114,17 +120,56 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
 
 def frames_workbook(frames: dict[str, pd.DataFrame]) -> bytes:
     """One sheet per frame, its header row styled and its columns sized to fit."""
-    return workbook(Sheet(name, frame_rows(frame), header_row=0, widths=_widths(frame)) for name, frame in frames.items())
+    return workbook(
+        Sheet(name, frame_rows(frame), header_row=0, widths=_widths(frame)) for name, frame in frames.items()
+    )
 
 
 def _widths(frame: pd.DataFrame) -> list[float]:
     # CJK characters are about two columns wide; cap so a long note does not make a huge column.
     def width(text: str) -> float:
         return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    return [min(50, max(8, width(str(col)) + 2, *(width(str(v)) + 2 for v in frame[col].head(200).tolist()))) for col in frame.columns]
+
+    return [
+        min(50, max(8, width(str(col)) + 2, *(width(str(v)) + 2 for v in frame[col].head(200).tolist())))
+        for col in frame.columns
+    ]
 
 
 def _sheet_name(name: str) -> str:
     # Excel's rules: at most 31 characters, none of []:*?/\
     cleaned = "".join("_" if ch in "[]:*?/\\" else ch for ch in str(name)).strip("'") or "Sheet"
     return cleaned[:31]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+def neutral(value):
+    """A CSV cell that no spreadsheet will run as a formula."""
+    if is_risky_text(value) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV text (header, then rows, "\\n" line ends), formula-like text neutralised."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutral)
+    return safe.to_csv(index=False, lineterminator="\n")
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV for people: UTF-8 with a BOM, so Excel opens the Chinese headers as UTF-8."""
+    return csv_text(frame).encode("utf-8-sig")
+
+
+def unquote(cell: str) -> str:
+    """What :func:`neutral` wrote, read back: ``'=x`` → ``=x``."""
+    return cell[1:] if cell.startswith("'") and is_risky_text(cell[1:]) else cell

@@ -32,8 +32,12 @@ def load_path(db: Database, path: Path, branch: str = BRANCH, user: str = "æµ‹è¯
 def table_contents(db: Database) -> dict[str, list[tuple]]:
     """Every table's rows, sorted: what "the database is unchanged" compares (the file may grow)."""
     with db.connect() as con:
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
+            ).fetchall()
+        ]
         return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
 
 

@@ -1,4 +1,5 @@
 """Real files for the tests, written the way secretaries' tools write them."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,21 +1,34 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, components as ui, data, state, strings as S
+from dashboard import charts, data, state
+from dashboard import components as ui
+from dashboard import strings as S
 from etl.errors import UnknownMember
 
 ctx = state.page(S.PAGE_MEMBER)
 
 options = data.member_options(ctx.branch)
-labels = {r.member_id: r.name + (f"（{r.party_group}）" if r.shared else "") + (S.LEFT_SUFFIX if r.status == "离开" else "")
-          for r in options.itertuples()}
+labels = {
+    r.member_id: r.name + (f"（{r.party_group}）" if r.shared else "") + (S.LEFT_SUFFIX if r.status == "离开" else "")
+    for r in options.itertuples()
+}
 member_id = st.selectbox(S.MEMBER_PICK, list(labels), format_func=labels.get, key="member")
 _, members_monthly = data.monthly(ctx.branch, ctx.period.year)
 history = members_monthly[members_monthly["member_id"] == member_id] if not members_monthly.empty else pd.DataFrame()
 if not history.empty:
     view = history[["month", "index", "base", "bonus", "discipline", "attendance_rate", "avg_daily", "stars"]]
-    fig = charts.trend(view, "month", {"index": S.COLUMNS["index"], "base": S.COLUMNS["base"], "bonus": S.COLUMNS["bonus"],
-                                       "discipline": S.COLUMNS["discipline"]}, S.MEMBER_TREND.format(name=labels[member_id]))
+    fig = charts.trend(
+        view,
+        "month",
+        {
+            "index": S.COLUMNS["index"],
+            "base": S.COLUMNS["base"],
+            "bonus": S.COLUMNS["bonus"],
+            "discipline": S.COLUMNS["discipline"],
+        },
+        S.MEMBER_TREND.format(name=labels[member_id]),
+    )
     ui.chart(fig, view, S.MEMBER_TREND_FILE, "member-trend")
 
 try:
@@ -29,12 +42,30 @@ cols[0].metric(S.COLUMNS["index"], S.MEMBER_NO_DATA if pd.isna(m["index"]) else 
 cols[1].metric(S.COLUMNS["stars"], ui.stars_text(m["stars"]), border=True)
 cols[2].metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)
 if x.vetoes:
-    st.error(S.MEMBER_VETO + "：" + "；".join(x.vetoes))
+    st.error(S.MEMBER_VETO + "：" + ui.literal("；".join(x.vetoes)))
 st.subheader(S.MEMBER_COMPONENTS)
 ui.table(x.components, S.MEMBER_COMPONENTS_FILE, "components")
 st.subheader(S.MEMBER_ITEMS)
-ui.table(x.items[["item", "date", "year", "grade", "level", "value", "effect", "note", "load_id", "file_name", "src_sheet", "src_row"]],
-         S.MEMBER_ITEMS_FILE, "items")
+ui.table(
+    x.items[
+        [
+            "item",
+            "date",
+            "year",
+            "grade",
+            "level",
+            "value",
+            "effect",
+            "note",
+            "load_id",
+            "file_name",
+            "src_sheet",
+            "src_row",
+        ]
+    ],
+    S.MEMBER_ITEMS_FILE,
+    "items",
+)
 st.subheader(S.MEMBER_ATTENDANCE)
 ui.table(x.attendance, S.MEMBER_ATTENDANCE_FILE, "attendance")
 st.subheader(S.MEMBER_STUDY)

@@ -1,5 +1,6 @@
-
-from dashboard import charts, components as ui, data, state, strings as S
+from dashboard import charts, data, state
+from dashboard import components as ui
+from dashboard import strings as S
 from etl.scoring.period import parse
 
 ctx = state.page(S.PAGE_ORGLIFE)
@@ -8,12 +9,21 @@ year = parse(str(ctx.period.year))
 compliance = data.compliance(ctx.branch, year)
 if not compliance.empty:
     view = compliance[["requirement", "unit", "required", "held", "met"]]
-    ui.chart(charts.calendar(compliance, S.COMPLIANCE_CALENDAR.format(year=ctx.period.year)), view, S.COMPLIANCE_FILE.format(year=ctx.period.year), "calendar")
+    ui.chart(
+        charts.calendar(compliance, S.COMPLIANCE_CALENDAR.format(year=ctx.period.year)),
+        view,
+        S.COMPLIANCE_FILE.format(year=ctx.period.year),
+        "calendar",
+    )
 
 matrix = data.attendance_matrix(ctx.branch, ctx.period)
 if not matrix.empty:
-    ui.chart(charts.heatmap(matrix, "activity_type", "member", "attendance_rate", S.ATTENDANCE_BY_MEMBER), matrix,
-             S.ATTENDANCE_BY_MEMBER, "matrix")
+    ui.chart(
+        charts.heatmap(matrix, "activity_type", "member", "attendance_rate", S.ATTENDANCE_BY_MEMBER),
+        matrix,
+        S.ATTENDANCE_BY_MEMBER,
+        "matrix",
+    )
 absences = data.absence_trend(ctx.branch, ctx.period.year)
 if not absences.empty:
     ui.chart(charts.bars(absences, "month", "count", "status", S.ABSENCE_TREND), absences, S.ABSENCE_TREND, "absences")

@@ -1,6 +1,8 @@
 import streamlit as st
 
-from dashboard import charts, components as ui, data, frames, state, strings as S
+from dashboard import charts, data, frames, state
+from dashboard import components as ui
+from dashboard import strings as S
 
 ctx = state.page(S.PAGE_OVERVIEW)
 
@@ -10,7 +12,9 @@ compared = before["members_scored"] > 0
 delta = lambda key: None if not compared or now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
 help_text = S.KPI_DELTA_HELP.format(previous=ctx.period.previous())
 cols = st.columns(5)
-ui.kpi(cols[0], f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}", now["index"], delta("index"), help_text=help_text)
+ui.kpi(
+    cols[0], f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}", now["index"], delta("index"), help_text=help_text
+)
 ui.kpi(cols[1], S.KPI_MEMBER_MEAN, now["member_mean"], delta("member_mean"), help_text=help_text)
 ui.kpi(cols[2], S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate"), "{:.1%}", help_text)
 ui.kpi(cols[3], S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", help_text)
@@ -19,12 +23,21 @@ ui.kpi(cols[4], S.KPI_PARTICIPATION, now["participation"], delta("participation"
 branch_monthly, members_monthly = data.monthly(ctx.branch, ctx.period.year)
 left, right = st.columns(2)
 with left:
-    fig = charts.trend(branch_monthly, "month", {"branch_index": S.TREND_BRANCH, "member_mean": S.TREND_MEAN},
-                       S.TREND_TITLE.format(year=ctx.period.year))
+    fig = charts.trend(
+        branch_monthly,
+        "month",
+        {"branch_index": S.TREND_BRANCH, "member_mean": S.TREND_MEAN},
+        S.TREND_TITLE.format(year=ctx.period.year),
+    )
     ui.chart(fig, branch_monthly, S.TREND_TITLE.format(year=ctx.period.year), "trend")
 with right:
     counts = frames.star_counts(members_monthly)
-    ui.chart(charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(year=ctx.period.year)), counts, S.STAR_TREND_TITLE.format(year=ctx.period.year), "star-trend")
+    ui.chart(
+        charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(year=ctx.period.year)),
+        counts,
+        S.STAR_TREND_TITLE.format(year=ctx.period.year),
+        "star-trend",
+    )
 
 st.subheader(S.ALERTS_TITLE)
 alerts = data.alerts(ctx.branch, ctx.period)
@@ -32,7 +45,9 @@ rules = data.rules(ctx.branch)
 shown = False
 if not alerts["needs_help"].empty:
     shown = True
-    with st.expander(S.ALERT_NEEDS_HELP.format(line=rules["stars"]["needs_help_below"], n=len(alerts["needs_help"])), expanded=True):
+    with st.expander(
+        S.ALERT_NEEDS_HELP.format(line=rules["stars"]["needs_help_below"], n=len(alerts["needs_help"])), expanded=True
+    ):
         ui.table(alerts["needs_help"], S.NEEDS_HELP_FILE, "needs-help")
 if not alerts["veto_watch"].empty:
     shown = True

@@ -1,6 +1,8 @@
 import streamlit as st
 
-from dashboard import charts, components as ui, data, frames, state, strings as S
+from dashboard import charts, data, frames, state
+from dashboard import components as ui
+from dashboard import strings as S
 
 ctx = state.page(S.PAGE_STARS)
 

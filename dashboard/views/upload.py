@@ -2,7 +2,9 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import components as ui, data, state, strings as S, uploads
+from dashboard import components as ui
+from dashboard import data, state, uploads
+from dashboard import strings as S
 from etl.errors import VanguardError
 from etl.sources import KIND_NAMES, KINDS
 
@@ -13,15 +15,21 @@ def file_card(item: uploads.Checked, partial: bool) -> None:
     """One uploaded file: its kind, its report or its preview, and the button that loads it."""
     with st.container(border=True):
         head, pick = st.columns([3, 1])
-        pick.selectbox(S.UPLOAD_KIND, KIND_OPTIONS, key=uploads.kind_key(item.name),
-                       format_func=lambda k: S.UPLOAD_KIND_AUTO if k == "auto" else KIND_NAMES[k])
+        pick.selectbox(
+            S.UPLOAD_KIND,
+            KIND_OPTIONS,
+            key=uploads.kind_key(item.name),
+            format_func=lambda k: S.UPLOAD_KIND_AUTO if k == "auto" else KIND_NAMES[k],
+        )
         if item.waits_for_roster:
-            head.markdown(f"**{item.name}**")
+            head.markdown(f"**{ui.literal(item.name)}**")
             st.info(S.UPLOAD_WAIT_FOR_ROSTER)
             return
-        head.markdown(f"**{item.name}** · " + S.UPLOAD_DETECTED.format(kind=KIND_NAMES.get(item.prepared.kind, "—")))
+        head.markdown(
+            f"**{ui.literal(item.name)}** · " + S.UPLOAD_DETECTED.format(kind=KIND_NAMES.get(item.prepared.kind, "—"))
+        )
         for note in item.prepared.report.notes:
-            st.caption(note)
+            st.caption(ui.literal(note))
         if not item.ok:
             report_card(item)
         elif item.preview.repeat_of:
@@ -31,20 +39,27 @@ def file_card(item: uploads.Checked, partial: bool) -> None:
 
 
 def report_card(item: uploads.Checked) -> None:
-    st.error(S.UPLOAD_REPORT.format(n=len(item.prepared.report.issues)))
+    st.error(S.UPLOAD_REPORT.format(n=item.prepared.report.count))
     report = item.prepared.report.frame()
     st.dataframe(report, hide_index=True, key=f"report-{item.name}")
-    st.download_button(S.UPLOAD_REPORT_DOWNLOAD, ui.to_xlsx({S.REPORT_SHEET: report}), f"{item.name}-{S.REPORT_SHEET}.xlsx",
-                       key=f"report-dl-{item.name}", on_click="ignore")
+    st.download_button(
+        S.UPLOAD_REPORT_DOWNLOAD,
+        ui.to_xlsx({S.REPORT_SHEET: report}),
+        f"{item.name}-{S.REPORT_SHEET}.xlsx",
+        key=f"report-dl-{item.name}",
+        on_click="ignore",
+    )
 
 
 def preview_card(item: uploads.Checked, partial: bool) -> None:
     preview = item.preview
     st.success(S.UPLOAD_OK.format(rows=preview.rows_loaded))
+    if preview.brings_back:
+        st.info(S.UPLOAD_BRINGS_BACK.format(load_id=preview.brings_back))
     if preview.rows_replaced:
         st.warning(S.UPLOAD_REPLACES.format(n=preview.rows_replaced))
     if preview.left_members:
-        st.warning(S.UPLOAD_WILL_LEAVE.format(names="、".join(preview.left_members)))
+        st.warning(S.UPLOAD_WILL_LEAVE.format(names=ui.literal("、".join(preview.left_members))))
     if preview.unmarked is not None and not preview.unmarked.empty:
         st.caption(S.UPLOAD_UNMARKED)
         st.dataframe(ui.labelled(preview.unmarked), hide_index=True, key=f"unmarked-{item.name}")
@@ -64,8 +79,10 @@ def history(branch: str) -> None:
     """The branch's loads, and the undo step for the live ones."""
     st.subheader(S.HISTORY_TITLE)
     loads = data.load_history(branch)
-    shown = loads.assign(kind=loads["kind"].map(KIND_NAMES),
-                         undone_at=loads["undone_at"].astype(object).where(loads["undone_at"].notna(), ""))
+    shown = loads.assign(
+        kind=loads["kind"].map(KIND_NAMES),
+        undone_at=loads["undone_at"].astype(object).where(loads["undone_at"].notna(), ""),
+    )
     ui.table(shown, S.HISTORY_FILE, "history")
     live = loads[loads["undone_at"].isna()]
     if not live.empty:
@@ -81,7 +98,7 @@ def undo_step(labels: dict[int, str]) -> None:
     pending = uploads.pending_undo()
     if pending not in labels:
         return
-    st.warning(S.HISTORY_UNDO_CONFIRM.format(load_id=pending, file=labels[pending]))
+    st.warning(S.HISTORY_UNDO_CONFIRM.format(load_id=pending, file=ui.literal(labels[pending])))
     yes, no, _ = st.columns([1, 1, 4])
     if yes.button(S.HISTORY_UNDO_YES, key="undo-yes", type="primary"):
         try:
@@ -105,11 +122,16 @@ st.caption(S.UPLOAD_HELP)
 branch = st.text_input(S.BRANCH, value=ctx.branch or "", key="upload-branch").strip()
 cols = st.columns(2)
 this_year = dt.date.today().year
-year = cols[0].selectbox(S.UPLOAD_YEAR, [None, *range(this_year + 1, this_year - 8, -1)],
-                         format_func=lambda y: S.UPLOAD_YEAR_NONE if y is None else str(y), key="upload-year")
+year = cols[0].selectbox(
+    S.UPLOAD_YEAR,
+    [None, *range(this_year + 1, this_year - 8, -1)],
+    format_func=lambda y: S.UPLOAD_YEAR_NONE if y is None else str(y),
+    key="upload-year",
+)
 partial = cols[1].checkbox(S.UPLOAD_PARTIAL, key="upload-partial")
-files = st.file_uploader(S.UPLOAD_WIDGET, type=["xlsx", "xls", "xlsm", "ods", "csv"], accept_multiple_files=True,
-                         key="upload-files")
+files = st.file_uploader(
+    S.UPLOAD_WIDGET, type=["xlsx", "xls", "xlsm", "ods", "csv"], accept_multiple_files=True, key="upload-files"
+)
 if files and branch:
     for item in uploads.check_batch(branch, [(f.name, f.getvalue()) for f in files], year, partial):
         file_card(item, partial)

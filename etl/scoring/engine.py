@@ -3,18 +3,32 @@
 Every rule value is a query parameter and every catalogue a registered relation, so a branch's own
 rules file changes the numbers without changing any SQL text. Results carry the rules' hash.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import duckdb
 import pandas as pd
 
 from etl.db import first_row, statement
-from etl.scoring.period import Period
 from etl.rules import APPRAISAL, GRADES, HONOUR, Rules
+from etl.scoring.period import Period
 
-MEMBER_CSV = ["branch", "period", "member", "party_group", "category", "attendance_rate", "study_avg_daily", "appraisal",
-              "base", "bonus", "deduction", "vetoed", "index", "stars"]
+MEMBER_CSV = [
+    "branch",
+    "period",
+    "member",
+    "party_group",
+    "category",
+    "attendance_rate",
+    "study_avg_daily",
+    "appraisal",
+    "base",
+    "bonus",
+    "deduction",
+    "vetoed",
+    "index",
+    "stars",
+]
 BRANCH_CSV = ["branch", "period", "members_scored", "member_mean", "compliance_rate", "index", "stars"]
 
 
@@ -25,14 +39,24 @@ def sql(name: str) -> str:
 
 def _register_rules(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
     bonus, deduction, veto = rules["bonus"], rules["deduction"], rules["veto"]
-    items = ([(k, "bonus", float(v)) for k, v in bonus["items"].items()]
-             + [(bonus["volunteer_item"], "volunteer", float(bonus["volunteer_points"]))]
-             + [(k, "deduction", -float(v)) for k, v in deduction["items"].items()]
-             + [(k, "veto", None) for k in veto["items"]])
+    items = (
+        [(k, "bonus", float(v)) for k, v in bonus["items"].items()]
+        + [(bonus["volunteer_item"], "volunteer", float(bonus["volunteer_points"]))]
+        + [(k, "deduction", -float(v)) for k, v in deduction["items"].items()]
+        + [(k, "veto", None) for k in veto["items"]]
+    )
     con.register("rule_items", pd.DataFrame(items, columns=["item", "kind", "points"]))
-    con.register("rule_levels", pd.DataFrame(list(bonus["honour_levels"].items()), columns=["level", "points"]).astype({"points": float}))
-    con.register("rule_grades", pd.DataFrame([(g, float(rules["appraisal"][g])) for g in GRADES], columns=["grade", "points"]))
-    reqs = [(name, r["per"], int(r["count"]), [name, *r.get("also", [])]) for name, r in rules["branch"]["requirements"].items()]
+    con.register(
+        "rule_levels",
+        pd.DataFrame(list(bonus["honour_levels"].items()), columns=["level", "points"]).astype({"points": float}),
+    )
+    con.register(
+        "rule_grades", pd.DataFrame([(g, float(rules["appraisal"][g])) for g in GRADES], columns=["grade", "points"])
+    )
+    reqs = [
+        (name, r["per"], int(r["count"]), [name, *r.get("also", [])])
+        for name, r in rules["branch"]["requirements"].items()
+    ]
     con.register("rule_requirements", pd.DataFrame(reqs, columns=["requirement", "per", "required", "types"]))
 
 
@@ -46,16 +70,31 @@ def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period,
     _register_rules(con, rules)
     m, thresholds = rules["member"], rules["stars"]["thresholds"]
     params = {
-        "branch_id": branch_id, "start": period.start, "end": period.end, "year": period.year, "grain": period.grain,
-        "veto_months": int(rules["veto"]["absent_months"]), "veto_grade": rules["veto"]["appraisal_grade"],
-        "appraisal_item": APPRAISAL, "honour_item": HONOUR, "volunteer_item": rules["bonus"]["volunteer_item"],
+        "branch_id": branch_id,
+        "start": period.start,
+        "end": period.end,
+        "year": period.year,
+        "grain": period.grain,
+        "veto_months": int(rules["veto"]["absent_months"]),
+        "veto_grade": rules["veto"]["appraisal_grade"],
+        "appraisal_item": APPRAISAL,
+        "honour_item": HONOUR,
+        "volunteer_item": rules["bonus"]["volunteer_item"],
         "volunteer_cap": float(rules["bonus"]["volunteer_cap_per_period"]),
-        "per_absence": float(rules["deduction"]["per_absence"]), "per_late": float(rules["deduction"]["per_late"]),
-        "w_attendance": float(m["weights"]["attendance"]), "w_study": float(m["weights"]["study"]),
-        "w_appraisal": float(m["weights"]["appraisal"]), "study_target": float(rules["study"]["daily_target"]),
+        "per_absence": float(rules["deduction"]["per_absence"]),
+        "per_late": float(rules["deduction"]["per_late"]),
+        "w_attendance": float(m["weights"]["attendance"]),
+        "w_study": float(m["weights"]["study"]),
+        "w_appraisal": float(m["weights"]["appraisal"]),
+        "study_target": float(rules["study"]["daily_target"]),
         "grade_max": float(max(rules["appraisal"][g] for g in GRADES)) or 1.0,
-        "base_max": float(m["base_max"]), "bonus_cap": float(m["bonus_cap"]), "discipline_max": float(m["discipline_max"]),
-        "star5": thresholds[0], "star4": thresholds[1], "star3": thresholds[2], "star2": thresholds[3],
+        "base_max": float(m["base_max"]),
+        "bonus_cap": float(m["bonus_cap"]),
+        "discipline_max": float(m["discipline_max"]),
+        "star5": thresholds[0],
+        "star4": thresholds[1],
+        "star3": thresholds[2],
+        "star2": thresholds[3],
         "needs_help_below": float(rules["stars"]["needs_help_below"]),
     }
     frame = con.execute(sql("member_scores"), params).df()
@@ -71,10 +110,17 @@ def has_committee(con, branch_id: int, rules: Rules) -> bool:
 def compliance_frame(con, branch_id: int, period: Period, rules: Rules) -> pd.DataFrame:
     """One row per 三会一课 requirement and unit in the period: required, held, met."""
     _register_rules(con, rules)
-    return con.execute(sql("compliance"), {
-        "branch_id": branch_id, "start": period.start, "end": period.end, "grain": period.grain,
-        "exempt_months": list(rules["branch"].get("exempt_months", [])), "has_committee": has_committee(con, branch_id, rules),
-    }).df()
+    return con.execute(
+        sql("compliance"),
+        {
+            "branch_id": branch_id,
+            "start": period.start,
+            "end": period.end,
+            "grain": period.grain,
+            "exempt_months": list(rules["branch"].get("exempt_months", [])),
+            "has_committee": has_committee(con, branch_id, rules),
+        },
+    ).df()
 
 
 def stars_of(index: float | None, rules: Rules) -> int | None:
@@ -95,11 +141,19 @@ def branch_row(members: pd.DataFrame, compliance: pd.DataFrame, rules: Rules) ->
     parts = [(mw, mean)] if mean is not None else []
     parts += [(cw, 100 * rate)] if rate is not None else []
     index = sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else None
-    return {"members_scored": int(len(scored)), "member_mean": mean, "compliance_rate": rate,
-            "compliance_required": required, "compliance_met": float(compliance["met"].sum()) if len(compliance) else 0.0,
-            "index": index, "stars": stars_of(index, rules)}
+    return {
+        "members_scored": len(scored),
+        "member_mean": mean,
+        "compliance_rate": rate,
+        "compliance_required": required,
+        "compliance_met": float(compliance["met"].sum()) if len(compliance) else 0.0,
+        "index": index,
+        "stars": stars_of(index, rules),
+    }
 
 
 def member_label(frame: pd.DataFrame) -> pd.Series:
     """The name, or name（党小组） where two members share it."""
-    return frame["name"].where(~frame["name_shared"], frame["name"] + "（" + frame["party_group"].fillna("未分组") + "）")
+    return frame["name"].where(
+        ~frame["name_shared"], frame["name"] + "（" + frame["party_group"].fillna("未分组") + "）"
+    )

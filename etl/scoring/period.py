@@ -1,4 +1,5 @@
 """Periods: a month '2020-03', a quarter '2020-Q1' or a year '2020'."""
+
 from __future__ import annotations
 
 import calendar
@@ -19,17 +20,17 @@ _PATTERNS = (
 class Period:
     start: dt.date
     end: dt.date
-    grain: str            # month | quarter | year
+    grain: str  # month | quarter | year
     label: str
 
     @property
     def year(self) -> int:
         return self.start.year
 
-    def months(self) -> list["Period"]:
+    def months(self) -> list[Period]:
         return [month(self.year, m) for m in range(self.start.month, self.end.month + 1)]
 
-    def previous(self) -> "Period":
+    def previous(self) -> Period:
         if self.grain == "year":
             return parse(str(self.year - 1))
         if self.grain == "quarter":

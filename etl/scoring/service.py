@@ -1,4 +1,5 @@
 """Scores as the CLI, the pages and the snapshots ask for them: by branch name and period label."""
+
 from __future__ import annotations
 
 import math
@@ -7,9 +8,9 @@ import duckdb
 import pandas as pd
 
 from etl.db import Database, require_branch
+from etl.rules import Rules, rules_for
 from etl.scoring import engine
 from etl.scoring.period import Period, parse
-from etl.rules import Rules, rules_for
 
 
 def member_scores_con(con: duckdb.DuckDBPyConnection, branch: str, period: Period | str, rules: Rules) -> pd.DataFrame:
@@ -38,7 +39,9 @@ def scores(db: Database, branch: str, period: str, level: str = "member", rules:
             frame = pd.DataFrame([{"branch": branch, "period": p.label, **row}])[engine.BRANCH_CSV]
         else:
             members = member_scores_con(con, branch, p, rules)
-            frame = members.assign(branch=branch, period=p.label, study_avg_daily=members["avg_daily"])[engine.MEMBER_CSV]
+            frame = members.assign(branch=branch, period=p.label, study_avg_daily=members["avg_daily"])[
+                engine.MEMBER_CSV
+            ]
     frame.attrs.update(rules_sha256=rules.sha256, rules_source=rules.source)
     return frame
 
@@ -63,7 +66,9 @@ def formatted(frame: pd.DataFrame) -> pd.DataFrame:
         if col in RATE_COLUMNS:
             out[col] = [_fmt(v, 4) for v in values]
         elif col in SCORE_COLUMNS:
-            out[col] = ["" if u and col in ("base", "bonus", "deduction") else _fmt(v, 2) for v, u in zip(values, unscored)]
+            out[col] = [
+                "" if u and col in ("base", "bonus", "deduction") else _fmt(v, 2) for v, u in zip(values, unscored)
+            ]
         elif col == "vetoed":
             out[col] = ["true" if bool(v) else "false" for v in values]
         elif col in ("stars", "members_scored"):

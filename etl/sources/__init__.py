@@ -5,6 +5,7 @@ layout) among its first rows and keep the one that explains the most columns; a 
 recognisable header is skipped and the report says so. A file loads as one kind: detected from the
 headers, or the one the user chose.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -12,16 +13,24 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from etl.sources import assessment, attendance_layouts as layouts, roster, study
+from etl.errors import UnreadableFile
+from etl.normalize import invisible_characters
+from etl.sources import assessment, roster, study
+from etl.sources import attendance_layouts as layouts
 from etl.sources.context import SheetContext, resolve_year
 from etl.sources.table import HEADER_SCAN_ROWS, Table, data_rows, match_columns, sensitive_columns, title_text
-from etl.errors import UnreadableFile
-from etl.sources.workbook import Sheet, read_sheets
+from etl.sources.workbook import Sheet, column_letter, read_sheets
 from etl.validate import Report
 
 KINDS = ("roster", "attendance", "study", "assessment")
 KIND_NAMES = {"roster": "党员名册", "attendance": "考勤", "study": "学习强国积分", "assessment": "考评"}
-LAYOUT_NAMES = {"long": "长表", "wide": "签到汇总表（每列一次活动）", "signin": "单次活动签到表", "ledger": "会议台账", "table": "表格"}
+LAYOUT_NAMES = {
+    "long": "长表",
+    "wide": "签到汇总表（每列一次活动）",
+    "signin": "单次活动签到表",
+    "ledger": "会议台账",
+    "table": "表格",
+}
 _KEYED = {  # kind, layout → (fields, requirement on the matched field names)
     ("roster", "table"): (roster.FIELDS, lambda f: set(roster.REQUIRED) <= f),
     ("attendance", "long"): (layouts.LONG_FIELDS, lambda f: {"date", "activity_type", "name", "status"} <= f),
@@ -89,11 +98,26 @@ def _drop_sensitive(sheet: Sheet, table: Table) -> None:
     """Blank every cell under a 身份证号 / phone header before any layout reads the rows, so no
     reader — not even one that keeps a ledger's other columns — can carry them to the database."""
     columns = sensitive_columns(sheet.grid[table.header_last])
-    for row in sheet.grid[table.header_last + 1:]:
+    for row in sheet.grid[table.header_last + 1 :]:
         for i in columns:
             if i < len(row):
                 row[i] = None
     sheet.dropped = list(columns.values())
+
+
+def _hidden_characters_note(sheet: Sheet, table: Table) -> str | None:
+    """Where cells held characters nobody can see (removed on read, so '唐\u200b红' is 唐红)."""
+    found, count = [], 0
+    for r in range(table.header_first, sheet.height):
+        for c, cell in enumerate(sheet.grid[r]):
+            if isinstance(cell, str) and not cell.isprintable() and (codes := invisible_characters(cell)):
+                count += 1
+                if len(found) < 5:
+                    found.append(f"{column_letter(c)}{r + 1}（{'、'.join(codes)}）")
+    if not count:
+        return None
+    more = f" 等 {count} 处" if count > len(found) else ""
+    return f"工作表“{sheet.name}”的单元格 {'、'.join(found)}{more}含有不可见字符，读取时已去除"
 
 
 def _records(sheet: Sheet, table: Table) -> pd.DataFrame:
@@ -121,7 +145,11 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
             continue
         found.append((sheet, table))
     if not found:
-        wanted = REQUIRED_TEXT[kind] if kind != "auto" else "；".join(f"{KIND_NAMES[k]}：{v}" for k, v in REQUIRED_TEXT.items())
+        wanted = (
+            REQUIRED_TEXT[kind]
+            if kind != "auto"
+            else "；".join(f"{KIND_NAMES[k]}：{v}" for k, v in REQUIRED_TEXT.items())
+        )
         reason = "文件中没有数据" if not any(s.grid for s in sheets) else "没有找到可识别的表头（缺少必需的列）"
         report.add(None, None, None, "", reason, f"必需的列：{wanted}")
         return ParsedFile(file_name, digest, None, [], report)
@@ -130,6 +158,8 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
     parsed, dropped = [], []
     for sheet, table in found:
         _drop_sensitive(sheet, table)
+        if note := _hidden_characters_note(sheet, table):
+            report.notes.append(note)
         records = _records(sheet, table)
         rows_by_kind[table.kind] = rows_by_kind.get(table.kind, 0) + len(records)
         parsed.append((sheet, table, records))
@@ -137,7 +167,9 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
     result = []
     for sheet, table, records in parsed:
         if table.kind != chosen:
-            report.notes.append(f"工作表“{sheet.name}”看起来是{KIND_NAMES[table.kind]}，与本文件的{KIND_NAMES[chosen]}不同，已跳过（请分开上传）")
+            report.notes.append(
+                f"工作表“{sheet.name}”看起来是{KIND_NAMES[table.kind]}，与本文件的{KIND_NAMES[chosen]}不同，已跳过（请分开上传）"
+            )
             continue
         for header in sheet.dropped:
             if header not in dropped:
@@ -145,8 +177,10 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
         title = " ".join([sheet.name, title_text(sheet, table.header_first)])
         sheet_year, problem = resolve_year(year, title, file_name)
         context = SheetContext(file_name, sheet.name, table, title, sheet_year, problem)
-        report.notes.append(f"工作表“{sheet.name}”：{KIND_NAMES[chosen]}（{LAYOUT_NAMES[table.layout]}），"
-                            f"表头在第 {table.header_first + 1} 行，读到 {len(records)} 条记录")
+        report.notes.append(
+            f"工作表“{sheet.name}”：{KIND_NAMES[chosen]}（{LAYOUT_NAMES[table.layout]}），"
+            f"表头在第 {table.header_first + 1} 行，读到 {len(records)} 条记录"
+        )
         result.append(ParsedSheet(context, records))
     if dropped:
         report.notes.append(f"以下列含身份证号或电话等个人信息，读取时已丢弃、不会保存：{'、'.join(dropped)}")

@@ -7,6 +7,7 @@
 * signin — one activity's 签到表: 姓名 and a 签到/签名 column; date and type from the sheet's name or title;
 * ledger — 会议台账, one row per meeting with its participants in one cell: ``张三、李四(请假)[事假]``.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,19 @@ from etl.normalize import activity_types_in, compact, header_key, text
 from etl.sources.table import Table, data_rows, is_total_row, match_columns, title_text
 from etl.sources.workbook import Sheet, column_letter
 
-RECORD_COLUMNS = ["date_raw", "type_raw", "name", "party_group", "member_code", "mark_raw", "title", "note",
-                  "details", "src_row", "src_col"]
+RECORD_COLUMNS = [
+    "date_raw",
+    "type_raw",
+    "name",
+    "party_group",
+    "member_code",
+    "mark_raw",
+    "title",
+    "note",
+    "details",
+    "src_row",
+    "src_col",
+]
 NAME = ("姓名", "党员姓名", "名字")
 LONG_FIELDS = {
     "date": ("日期", "活动日期", "会议日期", "时间", "活动时间"),
@@ -37,10 +49,38 @@ LEDGER_FIELDS = {
     "participants": ("参会人员名单", "参会人员", "参加人员", "出席人员", "参会人员及出勤"),
     "title": ("会议名称", "会议主题", "主题", "会议议题"),
 }
-SIGN_MARK = ("签到", "签名", "签字", "本人签字", "本人签名", "签到签名", "签到情况", "到会情况", "是否到会", "出勤情况", "出勤")
+SIGN_MARK = (
+    "签到",
+    "签名",
+    "签字",
+    "本人签字",
+    "本人签名",
+    "签到签名",
+    "签到情况",
+    "到会情况",
+    "是否到会",
+    "出勤情况",
+    "出勤",
+)
 SIGN_NOTE = ("备注", "说明", "请假事由")
-SUMMARY = ("出勤次数", "出勤率", "备注", "序号", "合计", "应到", "实到", "缺勤次数", "请假次数", "党小组", "所在党小组", "工号", "党员编号")
-_DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日?|(?<![\d/.-])\d{1,2}[/.]\d{1,2}(?![\d/.])")
+SUMMARY = (
+    "出勤次数",
+    "出勤率",
+    "备注",
+    "序号",
+    "合计",
+    "应到",
+    "实到",
+    "缺勤次数",
+    "请假次数",
+    "党小组",
+    "所在党小组",
+    "工号",
+    "党员编号",
+)
+_DATE_TEXT = re.compile(
+    r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日?|(?<![\d/.-])\d{1,2}[/.]\d{1,2}(?![\d/.])"
+)
 _PARTICIPANT = re.compile(r"^(?P<name>[^()\[\]]+?)\s*(?:\((?P<mark>[^)]*)\))?\s*(?:\[(?P<reason>[^\]]*)\])?$")
 
 
@@ -75,10 +115,22 @@ def find_wide(sheet: Sheet, scan: int) -> Table | None:
                 if when and types:
                     activities[c] = {"date_raw": when, "type_raw": "、".join(types), "header": joined}
             if activities and (best is None or len(activities) > len(best.extra["activities"])):
-                columns = {name_col: "name", **match_columns(sheet.grid[last], {
-                    "party_group": LONG_FIELDS["party_group"], "member_code": LONG_FIELDS["member_code"]})}
-                best = Table("attendance", "wide", first, last, columns,
-                             {i: text(sheet.grid[last][i]) for i in columns}, {"activities": activities})
+                columns = {
+                    name_col: "name",
+                    **match_columns(
+                        sheet.grid[last],
+                        {"party_group": LONG_FIELDS["party_group"], "member_code": LONG_FIELDS["member_code"]},
+                    ),
+                }
+                best = Table(
+                    "attendance",
+                    "wide",
+                    first,
+                    last,
+                    columns,
+                    {i: text(sheet.grid[last][i]) for i in columns},
+                    {"activities": activities},
+                )
     return best
 
 
@@ -108,8 +160,15 @@ def find_signin(sheet: Sheet, scan: int, file_name: str) -> Table | None:
                     blocks.append(block)
         if blocks:
             columns = {b["name"]: "name" for b in blocks} | {b["mark"]: "mark" for b in blocks}
-            return Table("attendance", "signin", r, r, columns, {i: text(sheet.grid[r][i]) for i in columns},
-                         {"blocks": blocks, "date_raw": when, "type_raw": "、".join(types)})
+            return Table(
+                "attendance",
+                "signin",
+                r,
+                r,
+                columns,
+                {i: text(sheet.grid[r][i]) for i in columns},
+                {"blocks": blocks, "date_raw": when, "type_raw": "、".join(types)},
+            )
     return None
 
 
@@ -120,11 +179,23 @@ def _frame(records: list[dict]) -> pd.DataFrame:
 
 def extract_long(sheet: Sheet, table: Table) -> pd.DataFrame:
     rows = data_rows(sheet, table)
-    return _frame([{"date_raw": r.get("date"), "type_raw": text(r.get("activity_type")), "name": r.get("name"),
-                    "party_group": r.get("party_group"), "member_code": r.get("member_code"),
-                    "mark_raw": r.get("status"), "title": text(r.get("title")) or None,
-                    "note": text(r.get("note")) or None, "src_row": r["src_row"], "src_col": None}
-                   for r in rows.to_dict("records")])
+    return _frame(
+        [
+            {
+                "date_raw": r.get("date"),
+                "type_raw": text(r.get("activity_type")),
+                "name": r.get("name"),
+                "party_group": r.get("party_group"),
+                "member_code": r.get("member_code"),
+                "mark_raw": r.get("status"),
+                "title": text(r.get("title")) or None,
+                "note": text(r.get("note")) or None,
+                "src_row": r["src_row"],
+                "src_col": None,
+            }
+            for r in rows.to_dict("records")
+        ]
+    )
 
 
 def extract_wide(sheet: Sheet, table: Table) -> pd.DataFrame:
@@ -135,11 +206,25 @@ def extract_wide(sheet: Sheet, table: Table) -> pd.DataFrame:
             mark = r.get(f"act{c}")
             if text(mark) == "":
                 continue  # unmarked: counted as 未签到 for expected members, reported at load
-            records.append({"date_raw": act["date_raw"], "type_raw": act["type_raw"], "name": r.get("name"),
-                            "party_group": r.get("party_group"), "member_code": r.get("member_code"),
-                            "mark_raw": mark, "title": act["header"], "src_row": r["src_row"],
-                            "src_col": f"{column_letter(c)}（{act['header']}）"})
+            records.append(
+                {
+                    "date_raw": act["date_raw"],
+                    "type_raw": act["type_raw"],
+                    "name": r.get("name"),
+                    "party_group": r.get("party_group"),
+                    "member_code": r.get("member_code"),
+                    "mark_raw": mark,
+                    "title": act["header"],
+                    "src_row": r["src_row"],
+                    "src_col": f"{column_letter(c)}（{act['header']}）",
+                }
+            )
     return _frame(records)
+
+
+def _block_cell(cells: list, block: dict, key: str):
+    """The cell of one 姓名|签名 block of a sign-in row ('' where the block has no such column)."""
+    return cells[block[key]] if key in block and block[key] < len(cells) else ""
 
 
 def extract_signin(sheet: Sheet, table: Table) -> pd.DataFrame:
@@ -149,15 +234,23 @@ def extract_signin(sheet: Sheet, table: Table) -> pd.DataFrame:
         if is_total_row(cells):
             continue
         for block in table.extra["blocks"]:
-            cell = lambda key: cells[block[key]] if key in block and block[key] < len(cells) else ""  # noqa: E731
-            name, mark, note = text(cell("name")), text(cell("mark")), text(cell("note"))
+            name, mark, note = (text(_block_cell(cells, block, key)) for key in ("name", "mark", "note"))
             if not name:
                 continue
             if not mark and not note:
                 continue  # listed but not signed: 未签到
-            records.append({"date_raw": table.extra["date_raw"], "type_raw": table.extra["type_raw"], "name": name,
-                            "mark_raw": mark or note, "note": note or None, "details": "signature",
-                            "src_row": r + 1, "src_col": column_letter(block["mark"])})
+            records.append(
+                {
+                    "date_raw": table.extra["date_raw"],
+                    "type_raw": table.extra["type_raw"],
+                    "name": name,
+                    "mark_raw": mark or note,
+                    "note": note or None,
+                    "details": "signature",
+                    "src_row": r + 1,
+                    "src_col": column_letter(block["mark"]),
+                }
+            )
     return _frame(records)
 
 
@@ -177,17 +270,25 @@ def split_participants(cell) -> list[tuple[str, str, str]]:
 
 
 def extract_ledger(sheet: Sheet, table: Table) -> pd.DataFrame:
-    extra_cols = {i: text(c) for i, c in enumerate(sheet.grid[table.header_last])
-                  if i not in table.columns and text(c)}
+    extra_cols = {i: text(c) for i, c in enumerate(sheet.grid[table.header_last]) if i not in table.columns and text(c)}
     records = []
     for r in data_rows(sheet, table, {**table.columns, **{i: f"x{i}" for i in extra_cols}}).to_dict("records"):
         details = {header: text(r[f"x{i}"]) for i, header in extra_cols.items() if text(r[f"x{i}"])}
         for name, mark, reason in split_participants(r.get("participants")):
-            records.append({"date_raw": r.get("date"), "type_raw": text(r.get("types")), "name": name,
-                            "party_group": details.get("所属党小组"), "mark_raw": mark, "note": reason or None,
-                            "title": text(r.get("title")) or None,
-                            "details": json.dumps(details, ensure_ascii=False), "src_row": r["src_row"],
-                            "src_col": table.column_label("participants")})
+            records.append(
+                {
+                    "date_raw": r.get("date"),
+                    "type_raw": text(r.get("types")),
+                    "name": name,
+                    "party_group": details.get("所属党小组"),
+                    "mark_raw": mark,
+                    "note": reason or None,
+                    "title": text(r.get("title")) or None,
+                    "details": json.dumps(details, ensure_ascii=False),
+                    "src_row": r["src_row"],
+                    "src_col": table.column_label("participants"),
+                }
+            )
     return _frame(records)
 
 

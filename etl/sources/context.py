@@ -1,4 +1,5 @@
 """What a kind's validator needs to know about the sheet a record came from."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,9 +14,9 @@ class SheetContext:
     file_name: str
     name: str
     table: Table
-    title: str                 # the text above the header (and the sheet's name)
-    year: int | None           # the year for dates written without one ('3月15日')
-    year_problem: str | None   # why there is no year: none given, or two sources disagree
+    title: str  # the text above the header (and the sheet's name)
+    year: int | None  # the year for dates written without one ('3月15日')
+    year_problem: str | None  # why there is no year: none given, or two sources disagree
 
     def label(self, canonical: str) -> str | None:
         return self.table.column_label(canonical)

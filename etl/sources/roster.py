@@ -1,12 +1,17 @@
 """党员名册: one row a member. A roster file is the whole roster unless loaded as partial."""
+
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 
 from etl.members import MemberMatcher, describe
-from etl.normalize import DateError, category, compact, parse_date, parse_year_month, text, yes_no
+from etl.normalize import category, compact, parse_date, parse_year_month, text, yes_no
+from etl.rules import Rules, today
+from etl.sources.common import in_window
 from etl.sources.context import SheetContext
-from etl.validate import Report
+from etl.validate import Report, rows_text
 
 FIELDS = {
     "name": ("姓名", "党员姓名", "名字"),
@@ -23,12 +28,37 @@ FIELDS = {
     "transferred_out": ("转出日期", "转出时间"),
 }
 REQUIRED = ("name", "party_group", "category")
-CLEAN_COLUMNS = ["member_id", "name", "member_code", "party_group", "category", "gender", "birth", "joined",
-                 "position", "campus", "is_committee", "transferred_in", "transferred_out", "src_sheet", "src_row"]
+CLEAN_COLUMNS = [
+    "member_id",
+    "name",
+    "member_code",
+    "party_group",
+    "category",
+    "gender",
+    "birth",
+    "joined",
+    "position",
+    "campus",
+    "is_committee",
+    "transferred_in",
+    "transferred_out",
+    "src_sheet",
+    "src_row",
+]
 
 
-def validate(records: pd.DataFrame, sheet: SheetContext, report: Report, matcher: MemberMatcher) -> pd.DataFrame:
+def validate(
+    records: pd.DataFrame, sheet: SheetContext, report: Report, matcher: MemberMatcher, rules: Rules
+) -> pd.DataFrame:
     """Clean roster rows; member_id is the existing member's, or NA for a new one."""
+    first = dt.date(rules.limits["roster_first_year"], 1, 1)
+    windows = {
+        "birth": (first, today()),
+        "joined": (first, rules.date_window()[1]),
+        "transferred_in": (first, rules.date_window()[1]),
+        "transferred_out": (first, rules.date_window()[1]),
+    }
+    names = {"birth": "出生年月", "joined": "入党时间", "transferred_in": "转入日期", "transferred_out": "转出日期"}
     out = []
     for rec in records.to_dict("records"):
         row = rec["src_row"]
@@ -38,27 +68,56 @@ def validate(records: pd.DataFrame, sheet: SheetContext, report: Report, matcher
             continue
         cat = category(rec.get("category"))
         if cat is None:
-            report.add(sheet.name, row, sheet.label("category"), text(rec.get("category")),
-                       "无法识别的党员类别", "请填写“正式”或“预备”")
+            report.add(
+                sheet.name,
+                row,
+                sheet.label("category"),
+                text(rec.get("category")),
+                "无法识别的党员类别",
+                "请填写“正式”或“预备”",
+            )
             continue
         committee = yes_no(rec.get("is_committee"))
         if committee is None:
-            report.add(sheet.name, row, sheet.label("is_committee"), text(rec.get("is_committee")),
-                       "无法识别的支委标记", "请填写“是”或“否”（空白视为否）")
+            report.add(
+                sheet.name,
+                row,
+                sheet.label("is_committee"),
+                text(rec.get("is_committee")),
+                "无法识别的支委标记",
+                "请填写“是”或“否”（空白视为否）",
+            )
             continue
-        clean = {"name": name, "member_code": compact(rec.get("member_code")) or None,
-                 "party_group": compact(rec.get("party_group")) or None, "category": cat,
-                 "gender": compact(rec.get("gender")) or None, "position": text(rec.get("position")) or None,
-                 "campus": compact(rec.get("campus")) or None, "is_committee": committee,
-                 "src_sheet": sheet.name, "src_row": row}
+        clean = {
+            "name": name,
+            "member_code": compact(rec.get("member_code")) or None,
+            "party_group": compact(rec.get("party_group")) or None,
+            "category": cat,
+            "gender": compact(rec.get("gender")) or None,
+            "position": text(rec.get("position")) or None,
+            "campus": compact(rec.get("campus")) or None,
+            "is_committee": committee,
+            "src_sheet": sheet.name,
+            "src_row": row,
+        }
         bad = False
-        for field, parse in (("birth", parse_year_month), ("joined", parse_year_month),
-                             ("transferred_in", parse_date), ("transferred_out", parse_date)):
+        for field, parse in (
+            ("birth", parse_year_month),
+            ("joined", parse_year_month),
+            ("transferred_in", parse_date),
+            ("transferred_out", parse_date),
+        ):
             try:
-                clean[field] = parse(rec.get(field)) if field in rec else None
-            except DateError as exc:
-                report.add(sheet.name, row, sheet.label(field), text(rec.get(field)), str(exc),
-                           "日期请写成 2020-03-15 或 2020年3月15日；出生年月可写 1985.03")
+                clean[field] = in_window(parse(rec.get(field)), windows[field], names[field]) if field in rec else None
+            except ValueError as exc:  # a DateError, or a date outside its window
+                report.add(
+                    sheet.name,
+                    row,
+                    sheet.label(field),
+                    text(rec.get(field)),
+                    str(exc),
+                    "日期请写成 2020-03-15 或 2020年3月15日；出生年月可写 1985.03",
+                )
                 bad = True
         if bad:
             continue
@@ -88,21 +147,47 @@ def _existing_member(matcher: MemberMatcher, row: dict):
 
 
 def _check_duplicates(frame: pd.DataFrame, sheet: SheetContext, report: Report) -> None:
-    keyed = frame.assign(_key=frame["member_code"].fillna("") + "|" + frame["name"] + "|" + frame["party_group"].fillna(""))
+    """One issue per row that repeats a member: a repeated 党员编号, a repeated name within a group,
+    or else several rows that are one member already on the roster."""
+    flagged: set[int] = set()
+    keyed = frame.assign(
+        _key=frame["member_code"].fillna("") + "|" + frame["name"] + "|" + frame["party_group"].fillna("")
+    )
     coded = frame[frame["member_code"].notna()]
     for _, group in coded.groupby("member_code"):
         if len(group) > 1:
+            flagged.update(group["src_row"])
             for r in group.itertuples():
-                report.add(sheet.name, r.src_row, sheet.label("member_code"), r.member_code,
-                           f"党员编号重复：{describe(group.assign(status='在册'))}", "同一编号只能对应一位党员")
+                report.add(
+                    sheet.name,
+                    r.src_row,
+                    sheet.label("member_code"),
+                    r.member_code,
+                    f"党员编号重复：{describe(group.assign(status='在册'))}",
+                    "同一编号只能对应一位党员",
+                )
     for _, group in keyed[keyed["member_code"].isna()].groupby("_key"):
         if len(group) > 1:
-            rows = "、".join(str(r) for r in group["src_row"])
+            flagged.update(group["src_row"])
+            rows = rows_text(group["src_row"])
             for r in group.itertuples():
-                report.add(sheet.name, r.src_row, sheet.label("name"), r.name,
-                           f"同一党小组内姓名重复（第 {rows} 行）", "如确为两人，请填写党员编号加以区分；否则删除重复行")
-    ids = frame["member_id"].dropna()
-    for member_id in ids[ids.duplicated()].unique():
-        for r in frame[frame["member_id"] == member_id].itertuples():
-            report.add(sheet.name, r.src_row, sheet.label("name"), r.name,
-                       "多行对应名册中的同一位党员", "请删除重复行，或填写党员编号加以区分")
+                report.add(
+                    sheet.name,
+                    r.src_row,
+                    sheet.label("name"),
+                    r.name,
+                    f"同一党小组内姓名重复（{rows}）",
+                    "如确为两人，请填写党员编号加以区分；否则删除重复行",
+                )
+    matched = frame[frame["member_id"].notna() & ~frame["src_row"].isin(flagged)]
+    repeated = matched[matched["member_id"].duplicated(keep=False)]
+    for _, group in repeated.groupby("member_id", sort=False):
+        for r in group.itertuples():
+            report.add(
+                sheet.name,
+                r.src_row,
+                sheet.label("name"),
+                r.name,
+                "多行对应名册中的同一位党员",
+                "请删除重复行，或填写党员编号加以区分",
+            )

@@ -5,6 +5,7 @@ header and spaces in names. Here a header is the row (among the first 30) whose 
 most known field names; the table is every non-blank row below it up to the end, less 合计/总计
 rows. Records keep ``src_row``, the row number Excel shows, so every issue can point at its cell.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,11 +24,12 @@ SENSITIVE = re.compile(r"身份证|证件号|手机|电话|联系方式")
 @dataclass
 class Table:
     """A recognised table: which row is the header and what each column means."""
+
     kind: str
     layout: str
-    header_first: int                      # 0-based index of the (first) header row
-    header_last: int                       # 0-based index of the last header row; data starts below
-    columns: dict[int, str]                # column index → canonical field
+    header_first: int  # 0-based index of the (first) header row
+    header_last: int  # 0-based index of the last header row; data starts below
+    columns: dict[int, str]  # column index → canonical field
     headers: dict[int, str] = field(default_factory=dict)  # column index → header text as written
     extra: dict = field(default_factory=dict)
 
@@ -85,7 +87,9 @@ def data_rows(sheet: Sheet, table: Table, columns: dict[int, str] | None = None)
     picked = body[list(columns)].set_axis(list(columns.values()), axis=1)
     keep = ~_blank(picked).all(axis=1)
     lead = body.iloc[:, :8]
-    maybe_total = lead.apply(lambda col: col.astype("string").str.contains("|".join(TOTAL_WORDS)).fillna(False)).any(axis=1)
+    maybe_total = lead.apply(lambda col: col.astype("string").str.contains("|".join(TOTAL_WORDS)).fillna(False)).any(
+        axis=1
+    )
     for idx in body.index[maybe_total & keep]:
         keep[idx] = not is_total_row(sheet.grid[start + idx])
     picked = picked[keep].copy()

@@ -9,17 +9,21 @@ both fail with charset-normalizer: detectors misread short GBK files. We parse C
 module rather than DuckDB's ``read_csv`` because the latter drops blank lines, and a report's row
 numbers must be the ones the secretary sees when she opens the file.
 """
+
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import python_calamine as calamine
 from charset_normalizer import from_bytes
 
+from etl import writers
 from etl.errors import UnreadableFile
+from etl.sources import bounds
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -30,7 +34,7 @@ class Sheet:
     name: str
     grid: list[list]
     notes: list[str] = field(default_factory=list)
-    dropped: list[str] = field(default_factory=list)   # headers of personal-data columns blanked on read
+    dropped: list[str] = field(default_factory=list)  # headers of personal-data columns blanked on read
 
     @property
     def height(self) -> int:
@@ -70,15 +74,34 @@ def _read_csv(data: bytes, name: str) -> list[Sheet]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    grid = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    if text.count("\n") > bounds.LIMITS.rows:
+        raise bounds.refuse("行数", bounds.LIMITS.rows, "行")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        grid = list(reader)
+    except csv.Error as exc:  # the csv module's own cell limit (131,072 characters; it is process-wide, so left alone)
+        if "field larger than field limit" in str(exc):
+            raise bounds.refuse(
+                f"第 {reader.line_num} 行有一个单元格过长",
+                csv.field_size_limit(),
+                "个字符",
+                "请检查该行是否缺少引号或分隔符",
+            ) from None
+        raise UnreadableFile(f"CSV 第 {reader.line_num} 行无法解析：{exc}") from None
+    # A cell the tool itself neutralised ('=…, see etl.writers) reads back as it was.
+    grid = [[writers.unquote(cell) if cell.startswith("'") else cell for cell in row] for row in grid]
     return [Sheet(Path(name).stem, grid, [f"编码：{encoding}"])]
 
 
 def _fill_merged(grid: list[list], merged) -> None:
+    """Every cell of a merged range takes the value of its top-left cell, within the columns the
+    sheet uses (a title merged across a whole row does not widen every row to 16,384 columns)."""
+    width = max((len(row) for row in grid), default=0)
     for (r0, c0), (r1, c1) in merged or ():
         if r0 >= len(grid) or c0 >= len(grid[r0]):
             continue
         value = grid[r0][c0]
+        c1 = min(c1, width - 1)
         for r in range(r0, min(r1, len(grid) - 1) + 1):
             row = grid[r]
             if len(row) <= c1:
@@ -89,33 +112,67 @@ def _fill_merged(grid: list[list], merged) -> None:
 
 
 def _read_spreadsheet(data: bytes) -> list[Sheet]:
+    """Every worksheet through python-calamine. Any failure inside the reader — whatever its type,
+    a Rust panic included — is a refusal with a reason, never a traceback."""
     try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises several error types for a broken or foreign file
-        raise UnreadableFile(f"无法打开该表格文件（{type(exc).__name__}）：文件可能已损坏、加密，或不是 Excel 文件") from None
+        return _calamine_sheets(data)
+    except UnreadableFile:
+        raise
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:
+        raise UnreadableFile(
+            f"无法打开该表格文件（{type(exc).__name__}）：文件可能已损坏、加密，或不是 Excel 文件。"
+            "请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
+        ) from None
+
+
+def _calamine_sheets(data: bytes) -> list[Sheet]:
+    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet":
             continue
         sheet = book.get_sheet_by_name(meta.name)
+        bounds.check_grid(meta.name, sheet.height, sheet.width)
         grid = sheet.to_python(skip_empty_area=False)
         try:
             merged = sheet.merged_cell_ranges
         except Exception:  # not every format records merges; those files have none to fill
             merged = None
+        if merged and len(merged) > bounds.LIMITS.merged_ranges:
+            raise bounds.refuse("合并单元格区域数量", bounds.LIMITS.merged_ranges, "个")
         _fill_merged(grid, merged)
         sheets.append(Sheet(meta.name, grid))
     return sheets
 
 
+def _zip_names(data: bytes) -> set[str]:
+    try:
+        return set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return set()
+
+
 def read_sheets(data: bytes, name: str) -> list[Sheet]:
-    """Every worksheet of a file (a CSV is one sheet named after the file)."""
+    """Every worksheet of a file (a CSV is one sheet named after the file), within bounds.LIMITS."""
     if not data:
         raise UnreadableFile("文件是空的（0 字节）")
+    bounds.check_size(data)
     suffix = Path(name).suffix.lower()
-    is_zip_or_ole = data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-    if suffix in SPREADSHEET_SUFFIXES or is_zip_or_ole:
-        return _read_spreadsheet(data)
+    is_zip, is_ole = data[:4] == b"PK\x03\x04", data[:4] == b"\xd0\xcf\x11\xe0"
+    if suffix in SPREADSHEET_SUFFIXES or is_zip or is_ole:
+        parts = _zip_names(data) if is_zip else set()
+        if "xl/workbook.xml" in parts and not any(p.endswith(".bin") and p.startswith("xl/worksheets/") for p in parts):
+            bounds.check_xlsx(data)  # .xlsx / .xlsm: scanned here, read in this process
+            return _read_spreadsheet(data)
+        # .xls (no XML to scan), .ods (repeat attributes), .xlsb and anything else: a child process
+        return [Sheet(sheet_name, grid) for sheet_name, grid in bounds.read_in_child(_read_grids, data)]
     if suffix in CSV_SUFFIXES or not suffix:
         return _read_csv(data, name)
     raise UnreadableFile(f"不支持的文件类型“{suffix}”：请上传 .xlsx、.xls、.ods 或 .csv 文件")
+
+
+def _read_grids(data: bytes) -> list[tuple[str, list[list]]]:
+    """What a child process sends back: (sheet name, grid) pairs."""
+    return [(sheet.name, sheet.grid) for sheet in _read_spreadsheet(data)]

@@ -9,8 +9,15 @@ from etl import demo
 from etl.db import Database
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
-PAGES = {"overview": "views/overview.py", "index": "views/index.py", "stars": "views/stars.py", "orglife": "views/orglife.py",
-         "study": "views/study.py", "member": "views/member.py", "upload": "views/upload.py"}
+PAGES = {
+    "overview": "views/overview.py",
+    "index": "views/index.py",
+    "stars": "views/stars.py",
+    "orglife": "views/orglife.py",
+    "study": "views/study.py",
+    "member": "views/member.py",
+    "upload": "views/upload.py",
+}
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,21 @@
 """AppTest: every page renders on the demo database and on an empty one; the upload page parses a
 file through the file uploader, shows its report, and loads on confirm."""
+
 import pytest
 
 from dashboard import strings as S
 from tests import filebuilders as fb
 from tests.dashboard.conftest import PAGES, open_page
 
-TITLES = {"overview": S.PAGE_OVERVIEW, "index": S.PAGE_INDEX, "stars": S.PAGE_STARS, "orglife": S.PAGE_ORGLIFE,
-          "study": S.PAGE_STUDY, "member": S.PAGE_MEMBER, "upload": S.PAGE_UPLOAD}
+TITLES = {
+    "overview": S.PAGE_OVERVIEW,
+    "index": S.PAGE_INDEX,
+    "stars": S.PAGE_STARS,
+    "orglife": S.PAGE_ORGLIFE,
+    "study": S.PAGE_STUDY,
+    "member": S.PAGE_MEMBER,
+    "upload": S.PAGE_UPLOAD,
+}
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -61,12 +69,16 @@ def test_upload_parses_reports_and_loads_on_confirm(monkeypatch, empty_db, tmp_p
     at = open_page(monkeypatch, empty_db, "upload")
     at.text_input(key="upload-branch").set_value("实验学校党支部").run()
     bad = fb.xlsx(tmp_path / "bad.xlsx", {"S": [["姓名", "党小组", "党员类别"], ["张三", "一组", "群众"]]})
-    at.file_uploader(key="upload-files").upload("bad.xlsx", bad.read_bytes(),
-                                                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    at.file_uploader(key="upload-files").upload(
+        "bad.xlsx", bad.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ).run()
     assert not at.exception
     assert any(S.UPLOAD_REPORT.split("：")[0] in e.value for e in at.error)
     report = at.dataframe[0].value
-    assert list(report.columns) == ["文件", "工作表", "行号", "列", "内容", "问题", "修改建议"] and report.iloc[0]["行号"] == 2
+    assert (
+        list(report.columns) == ["文件", "工作表", "行号", "列", "内容", "问题", "修改建议"]
+        and report.iloc[0]["行号"] == 2
+    )
 
     roster = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}, {"名册": ["A1:E1"]})
     at.file_uploader(key="upload-files").upload("名册.xlsx", roster.read_bytes()).run()
@@ -81,6 +93,7 @@ def test_upload_parses_reports_and_loads_on_confirm(monkeypatch, empty_db, tmp_p
 
 def test_undo_asks_for_confirmation_first(monkeypatch, empty_db, tmp_path):
     from tests.conftest import load_path
+
     load_path(empty_db, fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))
     at = open_page(monkeypatch, empty_db, "upload")
     at.button(key="undo").click().run()
@@ -100,6 +113,7 @@ def test_templates_are_offered_for_every_kind(monkeypatch, empty_db):
 
 def test_each_file_kind_can_be_changed_and_the_preview_shows_names(monkeypatch, empty_db, tmp_path):
     from tests.conftest import load_path
+
     load_path(empty_db, fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))
     at = open_page(monkeypatch, empty_db, "upload")
     sheet = fb.xlsx(tmp_path / "签到.xlsx", {"S": [["姓名", "2020/3/15 主题党日"], ["张三", "√"]]})

@@ -2,8 +2,8 @@
 
 from dashboard import queries
 from etl import load
-from etl.scoring.period import parse
 from etl.rules import load_rules
+from etl.scoring.period import parse
 from tests import filebuilders as fb
 from tests.conftest import load_path
 

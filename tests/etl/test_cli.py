@@ -1,4 +1,5 @@
 """The command line (docs/cli.md): exit 0 ok, 1 input rejected, 2 usage error."""
+
 import subprocess
 import sys
 
@@ -43,7 +44,9 @@ def test_init_load_loads_undo(tmp_path, capsys):
     roster = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER})
     sheet = fb.xlsx(tmp_path / "签到.xlsx", {"S": [["姓名", "3月15日 主题党日"], ["张三", "√"], ["李四", "×"]]})
     # The roster goes first whatever the order on the command line; the year comes from --year.
-    assert main(["load", "--db", db, "--branch", BRANCH, "--year", "2020", "--user", "书记", str(sheet), str(roster)]) == 0
+    assert (
+        main(["load", "--db", db, "--branch", BRANCH, "--year", "2020", "--user", "书记", str(sheet), str(roster)]) == 0
+    )
     out = capsys.readouterr().out
     assert "已装载为 #1" in out and "已装载为 #2" in out and "2020-03-15 主题党日：2 人（王五、赵六）" in out
     assert main(["loads", "--db", db]) == 0
@@ -74,11 +77,13 @@ def test_python_dash_m_etl_runs():
 
 def refusal_classes():
     import etl.errors as errors
+
     return [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, Exception)]
 
 
 def test_every_refusal_is_one_family_with_its_exit_code():
     from etl import errors
+
     for cls in refusal_classes():
         assert issubclass(cls, errors.VanguardError), cls
         assert cls.exit_code in (errors.EXIT_REJECTED, errors.EXIT_USAGE), cls
@@ -87,16 +92,22 @@ def test_every_refusal_is_one_family_with_its_exit_code():
     assert not issubclass(errors.MissingDatabase, FileNotFoundError)
 
 
-@pytest.mark.parametrize("args,code,message", [
-    (["--period", "2020-13"], 2, "无法识别的统计期"),                 # a bad period: usage
-    (["--period", "2020-03", "--rules", "{tmp}/none.toml"], 2, "找不到规则文件"),
-    (["--period", "2020-03", "--db", "{tmp}/none.duckdb"], 1, "数据库文件不存在"),
-    (["--period", "2020-03", "--branch", "没有的支部"], 1, "没有党支部“没有的支部”"),
-    (["--period", "2020-03", "--explain", "没有的人"], 1, "找不到唯一的党员"),
-])
+@pytest.mark.parametrize(
+    "args,code,message",
+    [
+        (["--period", "2020-13"], 2, "无法识别的统计期"),  # a bad period: usage
+        (["--period", "2020-03", "--rules", "{tmp}/none.toml"], 2, "找不到规则文件"),
+        (["--period", "2020-03", "--db", "{tmp}/none.duckdb"], 1, "数据库文件不存在"),
+        (["--period", "2020-03", "--branch", "没有的支部"], 1, "没有党支部“没有的支部”"),
+        (["--period", "2020-03", "--explain", "没有的人"], 1, "找不到唯一的党员"),
+    ],
+)
 def test_each_refusal_prints_its_message_and_exits_with_its_code(tmp_path, capsys, args, code, message):
     db = tmp_path / "v.duckdb"
-    assert main(["load", "--db", str(db), "--branch", BRANCH, str(fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))]) == 0
+    assert (
+        main(["load", "--db", str(db), "--branch", BRANCH, str(fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))])
+        == 0
+    )
     capsys.readouterr()
     args = [a.format(tmp=tmp_path) for a in args]
     base = {"--db": str(db), "--branch": BRANCH}

@@ -1,4 +1,5 @@
 """Schema versions: init creates, re-init is harmless, a new migration keeps the data."""
+
 import pytest
 
 from etl import db as dbmod
@@ -18,7 +19,9 @@ def test_a_later_migration_upgrades_an_existing_database_without_losing_rows(db,
     load_path(db, roster_file)
     shipped = dbmod.migrations()
     later = shipped[-1][0] + 1
-    monkeypatch.setattr(dbmod, "migrations", lambda: [*shipped, (later, "ALTER TABLE branches ADD COLUMN district VARCHAR;")])
+    monkeypatch.setattr(
+        dbmod, "migrations", lambda: [*shipped, (later, "ALTER TABLE branches ADD COLUMN district VARCHAR;")]
+    )
     assert db.init() == later and db.schema_version() == later
     with db.connect() as con:
         assert con.execute("SELECT name, district FROM branches").fetchall() == [("实验学校党支部", None)]
@@ -26,18 +29,16 @@ def test_a_later_migration_upgrades_an_existing_database_without_losing_rows(db,
 
 
 def test_reading_a_missing_database_says_how_to_create_it(tmp_path):
-    with pytest.raises(MissingDatabase, match="etl init"):
-        with Database(tmp_path / "none.duckdb").connect():
-            pass
+    with pytest.raises(MissingDatabase, match="etl init"), Database(tmp_path / "none.duckdb").connect():
+        pass
 
 
 def test_a_failed_write_rolls_back(db, roster_file):
     load_path(db, roster_file)
     before = table_contents(db)
-    with pytest.raises(RuntimeError):
-        with db.write() as con:
-            con.execute("DELETE FROM member_versions")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), db.write() as con:
+        con.execute("DELETE FROM member_versions")
+        raise RuntimeError("boom")
     assert table_contents(db) == before
 
 

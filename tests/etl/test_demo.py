@@ -1,4 +1,5 @@
 """`etl demo --scale branch`: a realistic year, written as real files and loaded by the same readers."""
+
 import os
 import subprocess
 import sys
@@ -21,7 +22,8 @@ def test_demo_writes_real_files_and_loads_every_one(tmp_path, capsys):
         assert one("SELECT count(*) FROM live_member_versions WHERE is_committee") == 5
         assert one("SELECT count(DISTINCT month(date)) FROM live_attendance") == 12
         assert sorted(r[0] for r in con.execute("SELECT DISTINCT status FROM live_attendance").fetchall()) == sorted(
-            ["出席", "迟到", "请假", "缺席", "补学", "免"])
+            ["出席", "迟到", "请假", "缺席", "补学", "免"]
+        )
         assert one("SELECT count(*) FROM live_assessments WHERE item = '有偿家教'") == 1
         assert one("SELECT count(*) FROM live_assessments WHERE item = '民主评议' AND year = 2025") == 30
         assert one("SELECT count(*) FROM live_study_totals") > 0 and one("SELECT count(*) FROM live_study_daily") > 0
@@ -36,9 +38,31 @@ def test_the_demo_scores_are_the_same_in_every_process(tmp_path):
     for seed in ("1", "2"):
         db = tmp_path / f"demo{seed}.duckdb"
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "etl", "demo", "--db", str(db), "--files", str(tmp_path / seed)], env=env, check=True,
-                       capture_output=True)
-        done = subprocess.run([sys.executable, "-m", "etl", "scores", "--db", str(db), "--branch", demo.BRANCH, "--period", "2025",
-                               "--format", "csv"], env=env, check=True, capture_output=True, text=True)
+        subprocess.run(
+            [sys.executable, "-m", "etl", "demo", "--db", str(db), "--files", str(tmp_path / seed)],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "etl",
+                "scores",
+                "--db",
+                str(db),
+                "--branch",
+                demo.BRANCH,
+                "--period",
+                "2025",
+                "--format",
+                "csv",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and outputs[0].count("\n") == 31

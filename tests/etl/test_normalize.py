@@ -1,16 +1,44 @@
 """What people type, and what it means."""
+
 import datetime as dt
 
 import pytest
 
-from etl.normalize import (DateError, NeedsYear, activity_type, activity_types_in, category, compact, date_in_text,
-                           parse_date, parse_year_month, status_of, text, yes_no)
+from etl.normalize import (
+    DateError,
+    NeedsYear,
+    activity_type,
+    activity_types_in,
+    category,
+    compact,
+    date_in_text,
+    parse_date,
+    parse_year_month,
+    status_of,
+    text,
+    yes_no,
+)
 
 D = dt.date(2020, 3, 15)
 
 
-@pytest.mark.parametrize("raw", [D, dt.datetime(2020, 3, 15, 9, 30), 43905, 43905.0, "2020-03-15", "2020/3/15", "2020.3.15",
-                                 "2020年3月15日", "2020 年 3 月 15 日", "２０２０－０３－１５", "20200315", "2020-03-15 00:00:00"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        D,
+        dt.datetime(2020, 3, 15, 9, 30),
+        43905,
+        43905.0,
+        "2020-03-15",
+        "2020/3/15",
+        "2020.3.15",
+        "2020年3月15日",
+        "2020 年 3 月 15 日",
+        "２０２０－０３－１５",
+        "20200315",
+        "2020-03-15 00:00:00",
+    ],
+)
 def test_every_date_form_in_the_spec(raw):
     assert parse_date(raw) == D
 
@@ -33,9 +61,17 @@ def test_garbage_is_not_a_date_and_blank_is_none():
     assert parse_date("") is None and parse_date(None) is None and parse_date(float("nan")) is None
 
 
-@pytest.mark.parametrize("raw,expected", [("1985.03", dt.date(1985, 3, 1)), (1985.03, dt.date(1985, 3, 1)),
-                                          (1985.1, dt.date(1985, 10, 1)), ("1985年10月", dt.date(1985, 10, 1)),
-                                          ("1985-3", dt.date(1985, 3, 1)), ("1985-03-20", dt.date(1985, 3, 20))])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("1985.03", dt.date(1985, 3, 1)),
+        (1985.03, dt.date(1985, 3, 1)),
+        (1985.1, dt.date(1985, 10, 1)),
+        ("1985年10月", dt.date(1985, 10, 1)),
+        ("1985-3", dt.date(1985, 3, 1)),
+        ("1985-03-20", dt.date(1985, 3, 20)),
+    ],
+)
 def test_birth_months(raw, expected):
     assert parse_year_month(raw) == expected
 
@@ -47,8 +83,17 @@ def test_text_folds_full_width_and_strips_spaces():
     assert text(3.0) == "3"
 
 
-@pytest.mark.parametrize("marks,status", [("√ ✓ ✔ 到 出 是 1 出席", "出席"), ("迟 迟到", "迟到"), ("假 事假 病假 公假 请假(病假)", "请假"),
-                                          ("× ✗ 缺 否 0 无故缺席", "缺席"), ("补 补学", "补学"), ("免 免参加 不参加", "免")])
+@pytest.mark.parametrize(
+    "marks,status",
+    [
+        ("√ ✓ ✔ 到 出 是 1 出席", "出席"),
+        ("迟 迟到", "迟到"),
+        ("假 事假 病假 公假 请假(病假)", "请假"),
+        ("× ✗ 缺 否 0 无故缺席", "缺席"),
+        ("补 补学", "补学"),
+        ("免 免参加 不参加", "免"),
+    ],
+)
 def test_attendance_marks(marks, status):
     for mark in marks.split():
         assert status_of(mark) == status, mark

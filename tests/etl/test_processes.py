@@ -1,4 +1,5 @@
 """The one-writer rule between real processes, and a load killed mid-way."""
+
 import os
 import signal
 import subprocess
@@ -21,14 +22,21 @@ HOLDER = textwrap.dedent("""
 
 
 def start_holder(db_path, seconds):
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(db_path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db_path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "holding"
     return proc
 
 
 def cli_load(db_path, path, wait, **env):
-    return subprocess.run([sys.executable, "-m", "etl", "load", "--db", str(db_path), "--branch", BRANCH, str(path)],
-                          capture_output=True, text=True, env={**os.environ, "VANGUARD_LOCK_WAIT": str(wait), **env}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "load", "--db", str(db_path), "--branch", BRANCH, str(path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "VANGUARD_LOCK_WAIT": str(wait), **env},
+        timeout=120,
+    )
 
 
 def test_a_cli_load_waits_for_a_short_holder_and_succeeds(db, roster_file):
@@ -58,8 +66,13 @@ def test_two_threads_of_one_process_write_one_after_the_other(db, roster_file, t
     import threading
 
     load_path(db, roster_file)
-    files = [fb.xlsx(tmp_path / f"a{i}.xlsx", {"S": [["日期", "活动类型", "姓名", "状态"], [f"2020-03-{i + 1:02d}", "主题党日", "张三", "√"]]})
-             for i in range(6)]
+    files = [
+        fb.xlsx(
+            tmp_path / f"a{i}.xlsx",
+            {"S": [["日期", "活动类型", "姓名", "状态"], [f"2020-03-{i + 1:02d}", "主题党日", "张三", "√"]]},
+        )
+        for i in range(6)
+    ]
     errors = []
 
     def worker(path):
@@ -77,14 +90,22 @@ def test_two_threads_of_one_process_write_one_after_the_other(db, roster_file, t
 
 def test_a_load_killed_mid_way_leaves_the_database_as_it_was(db, roster_file, tmp_path):
     load_path(db, roster_file)
-    rows = [["姓名", "日期", "当日积分"]] + [[name, f"2020-{m:02d}-{d:02d}", (d * 7 + m) % 40]
-                                         for name in ("张三", "李四", "王五", "赵六") for m in range(1, 13) for d in range(1, 29)]
+    rows = [["姓名", "日期", "当日积分"]] + [
+        [name, f"2020-{m:02d}-{d:02d}", (d * 7 + m) % 40]
+        for name in ("张三", "李四", "王五", "赵六")
+        for m in range(1, 13)
+        for d in range(1, 29)
+    ]
     big = fb.csv_file(tmp_path / "study.csv", rows)
     before = table_contents(db)
     size_before = db.path.stat().st_size
-    proc = subprocess.Popen([sys.executable, "-m", "etl", "load", "--db", str(db.path), "--branch", BRANCH, str(big)],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            env={**os.environ, "VANGUARD_HOLD_BEFORE_COMMIT": "30"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "etl", "load", "--db", str(db.path), "--branch", BRANCH, str(big)],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "VANGUARD_HOLD_BEFORE_COMMIT": "30"},
+    )
     for line in proc.stderr:  # wait until every row is written inside the open transaction
         if "正在提交" in line:
             break

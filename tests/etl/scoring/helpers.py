@@ -1,12 +1,13 @@
 """A tiny branch built from real CSV files through the loader, and its scores."""
+
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
 
 from etl.db import Database
-from etl.scoring import engine, service
 from etl.rules import load_rules
+from etl.scoring import engine, service
 from tests import filebuilders as fb
 from tests.conftest import BRANCH, load_path
 

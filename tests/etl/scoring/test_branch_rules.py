@@ -1,4 +1,7 @@
 """堡垒指数 and 三会一课 compliance, computed by hand."""
+
+from pathlib import Path
+
 import pytest
 
 from etl.rules import load_rules
@@ -21,21 +24,31 @@ def small(db, tmp_path):
 
 
 def by_requirement(compliance):
-    return {(r.requirement, r.party_group if isinstance(r.party_group, str) else None): (r.required, r.held, r.met)
-            for r in compliance.itertuples()}
+    return {
+        (r.requirement, r.party_group if isinstance(r.party_group, str) else None): (r.required, r.held, r.met)
+        for r in compliance.itertuples()
+    }
 
 
 def test_a_missing_group_meeting_for_one_group(small):
     small.attendance(*month_rows(3, "一组"))
     row, _, compliance = small.branch("2020-03")
     # 主题党日 1/1, 党小组会 一组 1/1, 二组 0/1; no 支委会 (four members) → 2/3
-    assert by_requirement(compliance) == {("主题党日", None): (1, 1, 1), ("党小组会", "一组"): (1, 1, 1), ("党小组会", "二组"): (1, 0, 0)}
+    assert by_requirement(compliance) == {
+        ("主题党日", None): (1, 1, 1),
+        ("党小组会", "一组"): (1, 1, 1),
+        ("党小组会", "二组"): (1, 0, 0),
+    }
     assert close(row["compliance_rate"], 2 / 3)
 
 
 def test_a_missing_quarterly_lecture(small):
-    small.attendance(*month_rows(1, "一组", "二组"), *month_rows(2, "一组", "二组"), *month_rows(3, "一组", "二组"),
-                     ("2020-03-25", "支部党员大会", "甲", "√"))
+    small.attendance(
+        *month_rows(1, "一组", "二组"),
+        *month_rows(2, "一组", "二组"),
+        *month_rows(3, "一组", "二组"),
+        ("2020-03-25", "支部党员大会", "甲", "√"),
+    )
     row, _, compliance = small.branch("2020-Q1")
     reqs = by_requirement(compliance)
     assert reqs[("党课", None)] == (1, 0, 0) and reqs[("支部党员大会", None)] == (1, 1, 1)
@@ -68,7 +81,11 @@ def test_a_branch_with_a_committee_must_hold_committee_meetings(db, tmp_path):
 
 
 def test_a_fixed_study_day_satisfies_the_theme_day(small):
-    small.attendance(("2020-03-15", "固定学习日", "甲", "√"), ("2020-03-20", "党小组会", "甲", "√"), ("2020-03-21", "党小组会", "丙", "√"))
+    small.attendance(
+        ("2020-03-15", "固定学习日", "甲", "√"),
+        ("2020-03-20", "党小组会", "甲", "√"),
+        ("2020-03-21", "党小组会", "丙", "√"),
+    )
     row, _, _ = small.branch("2020-03")
     assert close(row["compliance_rate"], 1.0)
 
@@ -76,18 +93,29 @@ def test_a_fixed_study_day_satisfies_the_theme_day(small):
 def test_exempt_months_ask_for_nothing_monthly(small, tmp_path):
     text = load_rules().source
     custom = tmp_path / "rules.toml"
-    custom.write_text(open(text, encoding="utf-8").read().replace("exempt_months = []", "exempt_months = [2, 7, 8]"), encoding="utf-8")
+    custom.write_text(
+        Path(text).read_text(encoding="utf-8").replace("exempt_months = []", "exempt_months = [2, 7, 8]"),
+        encoding="utf-8",
+    )
     rules = load_rules(custom)
-    small.attendance(*month_rows(1, "一组", "二组"), *month_rows(3, "一组", "二组"), ("2020-03-25", "支部党员大会", "甲", "√"),
-                     ("2020-03-26", "党课", "甲", "√"))
+    small.attendance(
+        *month_rows(1, "一组", "二组"),
+        *month_rows(3, "一组", "二组"),
+        ("2020-03-25", "支部党员大会", "甲", "√"),
+        ("2020-03-26", "党课", "甲", "√"),
+    )
     row, _, compliance = small.branch("2020-Q1", rules)
     assert not any(c.unit_start.month == 2 for c in compliance.itertuples())
     assert close(row["compliance_rate"], 1.0)
 
 
 def test_branch_index_mixes_member_mean_and_compliance_and_vetoed_members_count_as_zero(small):
-    small.items(("甲", "民主评议", "", "2020", "优秀", "", ""), ("乙", "民主评议", "", "2020", "合格", "", ""),
-                ("丙", "有偿家教", "2020-03-03", "", "", "", ""), ("丙", "民主评议", "", "2020", "优秀", "", ""))
+    small.items(
+        ("甲", "民主评议", "", "2020", "优秀", "", ""),
+        ("乙", "民主评议", "", "2020", "合格", "", ""),
+        ("丙", "有偿家教", "2020-03-03", "", "", "", ""),
+        ("丙", "民主评议", "", "2020", "优秀", "", ""),
+    )
     small.attendance(*month_rows(3, "一组"))
     row, members, _ = small.branch("2020-03")
     # 甲: attendance 2/2 → 30, appraisal 20 → base 60 + 20 = 80; 乙: unmarked at 主题党日 and 一组's meeting → rate 0,

@@ -1,4 +1,5 @@
 """Each rule of docs/scoring.md, computed by hand, in its own test. Default rules unless said."""
+
 import math
 
 import pandas as pd
@@ -22,7 +23,9 @@ def test_a_member_with_only_an_appraisal_is_renormalised(branch):
 
 
 def test_base_renormalises_over_the_components_that_apply(branch):
-    branch.attendance(*[(f"2020-03-{d}", "主题党日", "甲", mark) for d, mark in ((10, "√"), (11, "√"), (12, "√"), (13, "假"))])
+    branch.attendance(
+        *[(f"2020-03-{d}", "主题党日", "甲", mark) for d, mark in ((10, "√"), (11, "√"), (12, "√"), (13, "假"))]
+    )
     branch.items(("甲", "民主评议", "", "2020", "合格", "", ""))
     m = branch.members("2020-03")["甲"]
     # attendance 30 × 3/4 = 22.5, appraisal 16 → 60 × 38.5 ÷ 50 = 46.2; no study data
@@ -36,8 +39,12 @@ def test_a_member_with_no_data_is_not_scored(branch):
 
 
 def test_attendance_rate_counts_late_and_make_up_and_keeps_leave_in_the_denominator(branch):
-    branch.attendance(("2020-03-01", "主题党日", "甲", "√"), ("2020-03-02", "党课", "甲", "迟"),
-                      ("2020-03-03", "支部党员大会", "甲", "补"), ("2020-03-04", "党小组会", "甲", "假"))
+    branch.attendance(
+        ("2020-03-01", "主题党日", "甲", "√"),
+        ("2020-03-02", "党课", "甲", "迟"),
+        ("2020-03-03", "支部党员大会", "甲", "补"),
+        ("2020-03-04", "党小组会", "甲", "假"),
+    )
     m = branch.members("2020-03")["甲"]
     assert (m["expected"], m["attended"], m["leaves"], m["lates"]) == (4, 3, 1, 1)
     assert close(m["attendance_rate"], 0.75)
@@ -54,8 +61,9 @@ def test_an_expected_member_with_no_mark_counts_as_absent(branch):
 
 
 def test_exempt_members_are_not_expected(branch):
-    branch.attendance(("2020-03-15", "主题党日", "甲", "√"), ("2020-03-15", "主题党日", "乙", "免"),
-                      ("2020-03-20", "党课", "乙", "√"))
+    branch.attendance(
+        ("2020-03-15", "主题党日", "甲", "√"), ("2020-03-15", "主题党日", "乙", "免"), ("2020-03-20", "党课", "乙", "√")
+    )
     m = branch.members("2020-03")["乙"]
     assert (m["expected"], m["attended"]) == (1, 1) and close(m["attendance_rate"], 1.0)
 
@@ -78,26 +86,36 @@ def test_a_group_meeting_expects_only_its_group(db, tmp_path):
 
 
 def test_volunteering_is_capped_at_six_per_period_even_for_a_year(branch):
-    branch.items(*[("甲", "志愿服务", f"2020-03-{d:02d}", "", "", "", "") for d in range(1, 9)],
-                 *[("甲", "志愿服务", f"2020-{m:02d}-01", "", "", "", "") for m in (5, 6, 7)])
+    branch.items(
+        *[("甲", "志愿服务", f"2020-03-{d:02d}", "", "", "", "") for d in range(1, 9)],
+        *[("甲", "志愿服务", f"2020-{m:02d}-01", "", "", "", "") for m in (5, 6, 7)],
+    )
     assert close(branch.members("2020-03")["甲"]["bonus"], 6)
-    assert close(branch.members("2020")["甲"]["bonus"], 6)          # 11 rows in the year, still 6
+    assert close(branch.members("2020")["甲"]["bonus"], 6)  # 11 rows in the year, still 6
     assert close(branch.members("2020-05")["甲"]["bonus"], 1)
 
 
 def test_the_overall_bonus_is_capped_at_twenty(branch):
-    branch.items(("甲", "表彰", "2020-03-01", "", "", "国家级", ""), ("甲", "表彰", "2020-03-02", "", "", "省级", ""),
-                 ("甲", "主讲党课", "2020-03-03", "", "", "", ""), ("甲", "示范课", "2020-03-04", "", "", "", ""),
-                 ("甲", "民主评议", "", "2020", "优秀", "", ""))
+    branch.items(
+        ("甲", "表彰", "2020-03-01", "", "", "国家级", ""),
+        ("甲", "表彰", "2020-03-02", "", "", "省级", ""),
+        ("甲", "主讲党课", "2020-03-03", "", "", "", ""),
+        ("甲", "示范课", "2020-03-04", "", "", "", ""),
+        ("甲", "民主评议", "", "2020", "优秀", "", ""),
+    )
     m = branch.members("2020-03")["甲"]
     # 10 + 8 + 2 + 2 = 22 → 20; base 60 (优秀 only) → 60 + 20 + 20 = 100
     assert close(m["other_bonus"], 22) and close(m["bonus"], 20) and close(m["index"], 100) and m["stars"] == 5
 
 
 def test_an_explicit_value_overrides_the_catalogue_and_its_sign_decides(branch):
-    branch.items(("甲", "表彰", "2020-03-01", "", "", "区级", 3), ("甲", "党费逾期", "2020-03-10", "", "", "", -1),
-                 ("甲", "提醒谈话", "2020-03-11", "", "", "", ""), ("甲", "校级公开课", "2020-03-12", "", "", "", 1.5),
-                 ("甲", "家访超额", "2020-03-13", "", "", "", -2))
+    branch.items(
+        ("甲", "表彰", "2020-03-01", "", "", "区级", 3),
+        ("甲", "党费逾期", "2020-03-10", "", "", "", -1),
+        ("甲", "提醒谈话", "2020-03-11", "", "", "", ""),
+        ("甲", "校级公开课", "2020-03-12", "", "", "", 1.5),
+        ("甲", "家访超额", "2020-03-13", "", "", "", -2),
+    )
     m = branch.members("2020-03")["甲"]
     # bonus 3 (not 4) + 1.5 = 4.5; deductions 1 (not 2) + 5 + 2 = 8
     assert close(m["bonus"], 4.5) and close(m["deduction"], 8)
@@ -126,7 +144,7 @@ def test_six_all_absent_months_veto_the_month_that_ends_the_run(branch):
     branch.attendance(*absent_all_year_except("甲", months_present=range(7, 13)))
     assert not branch.members("2020-05")["甲"]["vetoed"]
     assert branch.members("2020-06")["甲"]["vetoed"] and branch.members("2020-Q2")["甲"]["vetoed"]
-    assert not branch.members("2020-07")["甲"]["vetoed"]                # the look-back has no six-month run ending in July
+    assert not branch.members("2020-07")["甲"]["vetoed"]  # the look-back has no six-month run ending in July
     assert branch.members("2020")["甲"]["vetoed"]
 
 
@@ -189,8 +207,11 @@ def test_daily_rows_average_over_days_that_have_a_row(branch):
 
 
 def test_stars_follow_the_thresholds(branch):
-    branch.items(("甲", "民主评议", "", "2020", "优秀", "", ""), ("乙", "民主评议", "", "2020", "合格", "", ""),
-                 ("丙", "民主评议", "", "2020", "基本合格", "", ""))
+    branch.items(
+        ("甲", "民主评议", "", "2020", "优秀", "", ""),
+        ("乙", "民主评议", "", "2020", "合格", "", ""),
+        ("丙", "民主评议", "", "2020", "基本合格", "", ""),
+    )
     members = branch.members("2020-03")
     # 甲 60 + 20 = 80 ★★★★; 乙 48 + 20 = 68 ★★; 丙 24 + 20 = 44 ★ and 需帮扶
     assert [members[n]["stars"] for n in "甲乙丙"] == [4, 2, 1]

@@ -1,5 +1,6 @@
 """Properties that hold for any data: indexes stay in [0, 100], stars agree with the thresholds,
 and a quarter's 应到 is the sum of its months'."""
+
 import datetime as dt
 import tempfile
 from pathlib import Path
@@ -9,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from etl.db import Database
-from etl.scoring import engine
 from etl.rules import load_rules
+from etl.scoring import engine
 from tests.etl.scoring.helpers import Branch
 
 NAMES = ["甲/一组", "乙/一组", "丙/二组", "丁/二组", "戊/二组"]
@@ -18,8 +19,12 @@ TYPES = ["主题党日", "党小组会", "党课", "支部党员大会", "支委
 MARKS = ["√", "迟", "假", "×", "补", "免", None]
 ITEMS = ["志愿服务", "表彰", "主讲党课", "党费逾期", "提醒谈话", "有效投诉", "有偿家教"]
 
-activity = st.tuples(st.integers(0, 89), st.sampled_from(TYPES), st.lists(st.sampled_from(MARKS), min_size=5, max_size=5))
-item = st.tuples(st.sampled_from(NAMES), st.sampled_from(ITEMS), st.integers(0, 89), st.sampled_from(["校级", "区级", "国家级"]))
+activity = st.tuples(
+    st.integers(0, 89), st.sampled_from(TYPES), st.lists(st.sampled_from(MARKS), min_size=5, max_size=5)
+)
+item = st.tuples(
+    st.sampled_from(NAMES), st.sampled_from(ITEMS), st.integers(0, 89), st.sampled_from(["校级", "区级", "国家级"])
+)
 grades = st.lists(st.sampled_from(["优秀", "合格", "基本合格", "不合格", None]), min_size=5, max_size=5)
 daily = st.lists(st.tuples(st.sampled_from(NAMES), st.integers(0, 89), st.integers(0, 80)), max_size=25)
 
@@ -38,7 +43,10 @@ def build(folder: Path, activities, items, appraisal, study) -> Branch:
                 rows[(day(n), kind, name.split("/")[0])] = mark
     if rows:
         b.attendance(*[(*key, mark) for key, mark in rows.items()])
-    item_rows = [(name.split("/")[0], kind, day(n), "", "", level if kind == "表彰" else "", "") for name, kind, n, level in items]
+    item_rows = [
+        (name.split("/")[0], kind, day(n), "", "", level if kind == "表彰" else "", "")
+        for name, kind, n, level in items
+    ]
     item_rows += [(name.split("/")[0], "民主评议", "", "2020", g, "", "") for name, g in zip(NAMES, appraisal) if g]
     if item_rows:
         b.items(*item_rows)
@@ -63,7 +71,9 @@ def test_indexes_stars_and_expected_counts(activities, items, appraisal, study):
                 assert (pd.isna(index) and pd.isna(stars)) or stars == engine.stars_of(index, rules)
             bonus = frame["bonus"].dropna()
             assert ((bonus >= 0) & (bonus <= 20)).all()
-        expected_by_month = sum(m.set_index("member_id")["expected"].fillna(0) for m in months).reindex(quarter["member_id"]).fillna(0)
+        expected_by_month = (
+            sum(m.set_index("member_id")["expected"].fillna(0) for m in months).reindex(quarter["member_id"]).fillna(0)
+        )
         assert (quarter.set_index("member_id")["expected"].fillna(0) == expected_by_month).all()
         row, _, _ = b.branch("2020-Q1")
         assert row["index"] is None or 0 <= row["index"] <= 100

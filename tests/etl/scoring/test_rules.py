@@ -1,7 +1,7 @@
 """The rules file: every number of §4, read with tomllib, checked key by key, hashed."""
+
 import pytest
 
-from etl.scoring import engine
 from etl import rules as rules_module
 from etl.errors import BadPeriod, RulesError
 from etl.rules import DEFAULT_RULES, load_rules, rules_for
@@ -26,15 +26,22 @@ def test_the_default_rules_hold_the_spec_numbers():
     assert len(r.sha256) == 64
 
 
-@pytest.mark.parametrize("old,new,key", [
-    ("attendance = 30", "attendance = \"thirty\"", "member.weights.attendance"),
-    ('"区级" = 4', '"区级" = -4', "bonus.honour_levels.区级"),
-    ("thresholds = [90, 80, 70, 60]", "thresholds = [60, 70, 80, 90]", "stars.thresholds"),
-    ("member_weight = 0.6", "member_weight = 0.7", "branch.member_weight"),
-    ('per = "quarter", count = 1 }\n"党课"', 'per = "fortnight", count = 1 }\n"党课"', "branch.requirements.支部党员大会.per"),
-    ("exempt_months = []", "exempt_months = [13]", "branch.exempt_months"),
-    ("daily_target = 30", "", "study.daily_target"),
-])
+@pytest.mark.parametrize(
+    "old,new,key",
+    [
+        ("attendance = 30", 'attendance = "thirty"', "member.weights.attendance"),
+        ('"区级" = 4', '"区级" = -4', "bonus.honour_levels.区级"),
+        ("thresholds = [90, 80, 70, 60]", "thresholds = [60, 70, 80, 90]", "stars.thresholds"),
+        ("member_weight = 0.6", "member_weight = 0.7", "branch.member_weight"),
+        (
+            'per = "quarter", count = 1 }\n"党课"',
+            'per = "fortnight", count = 1 }\n"党课"',
+            "branch.requirements.支部党员大会.per",
+        ),
+        ("exempt_months = []", "exempt_months = [13]", "branch.exempt_months"),
+        ("daily_target = 30", "", "study.daily_target"),
+    ],
+)
 def test_a_bad_rules_file_names_the_key(tmp_path, old, new, key):
     with pytest.raises(RulesError, match=key.replace(".", r"\.")):
         load_rules(with_change(tmp_path, old, new))
@@ -51,6 +58,7 @@ def test_broken_toml_and_missing_file(tmp_path):
 
 def test_switching_study_off_drops_it_from_the_base(tmp_path, db):
     from tests.etl.scoring.helpers import Branch, close
+
     b = Branch(db, tmp_path)
     b.roster("甲")
     b.daily(("甲", "2020-03-01", 15))
@@ -85,9 +93,15 @@ def test_an_edited_rules_file_takes_effect_at_the_next_call(tmp_path, monkeypatc
     assert after.data["deduction"]["per_late"] == 4 and after.sha256 != before.sha256
 
 
-@pytest.mark.parametrize("label,start,end,grain", [("2020-03", "2020-03-01", "2020-03-31", "month"),
-                                                    ("2020-Q1", "2020-01-01", "2020-03-31", "quarter"),
-                                                    ("2020", "2020-01-01", "2020-12-31", "year"), ("2020-02", "2020-02-01", "2020-02-29", "month")])
+@pytest.mark.parametrize(
+    "label,start,end,grain",
+    [
+        ("2020-03", "2020-03-01", "2020-03-31", "month"),
+        ("2020-Q1", "2020-01-01", "2020-03-31", "quarter"),
+        ("2020", "2020-01-01", "2020-12-31", "year"),
+        ("2020-02", "2020-02-01", "2020-02-29", "month"),
+    ],
+)
 def test_periods(label, start, end, grain):
     p = parse(label)
     assert (str(p.start), str(p.end), p.grain, p.label) == (start, end, grain, label)
@@ -95,7 +109,11 @@ def test_periods(label, start, end, grain):
 
 def test_previous_periods_and_bad_labels():
     assert parse("2020-01").previous().label == "2019-12" and parse("2020-Q1").previous().label == "2019-Q4"
-    assert parse("2020").previous().label == "2019" and [m.label for m in parse("2020-Q2").months()] == ["2020-04", "2020-05", "2020-06"]
+    assert parse("2020").previous().label == "2019" and [m.label for m in parse("2020-Q2").months()] == [
+        "2020-04",
+        "2020-05",
+        "2020-06",
+    ]
     with pytest.raises(BadPeriod, match="统计期") as refused:
         parse("2020-13")
     assert refused.value.exit_code == 2

@@ -1,4 +1,5 @@
 """`etl scores` output, golden: the columns, order and number formats of docs/cli.md."""
+
 import json
 
 import pytest
@@ -20,14 +21,25 @@ def test_ambiguous_names_need_their_group(db, tmp_path):
 def golden_db(db, tmp_path):
     b = Branch(db, tmp_path)
     b.roster("李四/第一党小组", "王五/第二党小组", "张三/第一党小组", "张三/第二党小组")
-    b._load(["日期", "活动类型", "姓名", "党小组", "状态"], [
-        ("2020-03-15", "主题党日", "李四", "", "√"), ("2020-03-20", "党课", "李四", "", "√"),
-        ("2020-03-25", "支部党员大会", "李四", "", "迟"), ("2020-03-26", "党小组会", "李四", "", "×"),
-        ("2020-03-15", "主题党日", "王五", "", "免"), ("2020-03-20", "党课", "王五", "", "免"), ("2020-03-25", "支部党员大会", "王五", "", "免"),
-        ("2020-03-15", "主题党日", "张三", "第一党小组", "√"), ("2020-03-20", "党课", "张三", "第一党小组", "√"),
-        ("2020-03-25", "支部党员大会", "张三", "第一党小组", "√"), ("2020-03-26", "党小组会", "张三", "第一党小组", "√"),
-        ("2020-03-15", "主题党日", "张三", "第二党小组", "免"), ("2020-03-20", "党课", "张三", "第二党小组", "免"),
-        ("2020-03-25", "支部党员大会", "张三", "第二党小组", "免")])
+    b._load(
+        ["日期", "活动类型", "姓名", "党小组", "状态"],
+        [
+            ("2020-03-15", "主题党日", "李四", "", "√"),
+            ("2020-03-20", "党课", "李四", "", "√"),
+            ("2020-03-25", "支部党员大会", "李四", "", "迟"),
+            ("2020-03-26", "党小组会", "李四", "", "×"),
+            ("2020-03-15", "主题党日", "王五", "", "免"),
+            ("2020-03-20", "党课", "王五", "", "免"),
+            ("2020-03-25", "支部党员大会", "王五", "", "免"),
+            ("2020-03-15", "主题党日", "张三", "第一党小组", "√"),
+            ("2020-03-20", "党课", "张三", "第一党小组", "√"),
+            ("2020-03-25", "支部党员大会", "张三", "第一党小组", "√"),
+            ("2020-03-26", "党小组会", "张三", "第一党小组", "√"),
+            ("2020-03-15", "主题党日", "张三", "第二党小组", "免"),
+            ("2020-03-20", "党课", "张三", "第二党小组", "免"),
+            ("2020-03-25", "支部党员大会", "张三", "第二党小组", "免"),
+        ],
+    )
     b.daily(("李四", "2020-03-01", 31.2))
     b.items(("李四", "民主评议", "", "2020", "合格", "", ""), ("李四", "表彰", "2020-03-05", "", "", "校级", ""))
     return db
@@ -46,29 +58,72 @@ branch,period,member,party_group,category,attendance_rate,study_avg_daily,apprai
 
 
 def test_member_csv_is_golden(golden_db, capsys):
-    assert main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--format", "csv"]) == 0
+    assert (
+        main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--format", "csv"]) == 0
+    )
     assert capsys.readouterr().out == GOLDEN_MEMBERS
 
 
 def test_branch_csv_and_json(golden_db, capsys):
-    assert main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--level", "branch", "--format", "csv"]) == 0
+    assert (
+        main(
+            [
+                "scores",
+                "--db",
+                str(golden_db.path),
+                "--branch",
+                BRANCH,
+                "--period",
+                "2020-03",
+                "--level",
+                "branch",
+                "--format",
+                "csv",
+            ]
+        )
+        == 0
+    )
     header, line = capsys.readouterr().out.strip().split("\n")
     assert header == "branch,period,members_scored,member_mean,compliance_rate,index,stars"
     # mean (66.5 + 80) / 2 = 73.25; compliance: 主题党日 1/1, 党小组会 第一 1/1, 第二 0/1 → 2/3
     assert line == f"实验学校党支部,2020-03,2,73.25,0.6667,{0.6 * 73.25 + 0.4 * 100 * 2 / 3:.2f},3"
-    assert main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--format", "json"]) == 0
+    assert (
+        main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--format", "json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert len(data["rules"]["sha256"]) == 64 and data["rows"][1]["member"] == "李四"
 
 
 def test_explain_names_the_rows_behind_the_number(golden_db, capsys):
-    assert main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--explain", "李四"]) == 0
+    assert (
+        main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--explain", "李四"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert "先锋指数：66.50（2 星）" in out and "出勤率 75.00%" in out
     assert "加分：表彰 +2" in out and "工作表" in out and "第 3 行" in out
-    assert main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--explain", "张三"]) == 1
+    assert (
+        main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--explain", "张三"])
+        == 1
+    )
     assert "姓名（党小组）" in capsys.readouterr().err
-    assert main(["scores", "--db", str(golden_db.path), "--branch", BRANCH, "--period", "2020-03", "--explain", "张三（第二党小组）"]) == 0
+    assert (
+        main(
+            [
+                "scores",
+                "--db",
+                str(golden_db.path),
+                "--branch",
+                BRANCH,
+                "--period",
+                "2020-03",
+                "--explain",
+                "张三（第二党小组）",
+            ]
+        )
+        == 0
+    )
     assert "无数据" in capsys.readouterr().out
 
 

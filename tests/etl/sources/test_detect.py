@@ -1,4 +1,5 @@
 """Finding the header and the kind of a messy sheet, and cutting its records."""
+
 import datetime as dt
 
 from etl.sources import read_file
@@ -10,9 +11,15 @@ def read(path, **kw):
 
 
 def test_roster_with_title_rows_blank_rows_total_row_and_id_cards(tmp_path):
-    rows = [["2020年 党员名册"], [], ["序号", "党员姓名", "身份证号", "所在党小组", "党员类别", "联系电话"],
-            [1, "张 三", "110101198503010011", "第一党小组", "正式党员", "13800000000"], [],
-            [2, "李四", "110101199001010022", "第一党小组", "预备党员", "13900000000"], ["合计", "2人"]]
+    rows = [
+        ["2020年 党员名册"],
+        [],
+        ["序号", "党员姓名", "身份证号", "所在党小组", "党员类别", "联系电话"],
+        [1, "张 三", "110101198503010011", "第一党小组", "正式党员", "13800000000"],
+        [],
+        [2, "李四", "110101199001010022", "第一党小组", "预备党员", "13900000000"],
+        ["合计", "2人"],
+    ]
     parsed = read(fb.xlsx(tmp_path / "r.xlsx", {"名册": rows}))
     assert parsed.kind == "roster" and parsed.report.ok
     records = parsed.sheets[0].records
@@ -52,15 +59,21 @@ def test_long_attendance(tmp_path):
 
 
 def test_wide_sign_in_sheet_with_one_row_header(tmp_path):
-    rows = [["2020年3月签到"], ["姓名", "3月15日 主题党日", "2020/3/20 党课", "出勤次数", "备注"],
-            ["张三", "√", "×", 1, ""], ["李四", "", "假", 0, "病"]]
+    rows = [
+        ["2020年3月签到"],
+        ["姓名", "3月15日 主题党日", "2020/3/20 党课", "出勤次数", "备注"],
+        ["张三", "√", "×", 1, ""],
+        ["李四", "", "假", 0, "病"],
+    ]
     parsed = read(fb.xlsx(tmp_path / "w.xlsx", {"3月": rows}))
     sheet = parsed.sheets[0]
     assert sheet.context.table.layout == "wide" and sheet.context.year == 2020
     recs = sheet.records
     assert list(zip(recs["name"], recs["type_raw"], recs["mark_raw"], recs["src_row"], recs["src_col"])) == [
-        ("张三", "主题党日", "√", 3, "B（3月15日 主题党日）"), ("张三", "党课", "×", 3, "C（2020/3/20 党课）"),
-        ("李四", "党课", "假", 4, "C（2020/3/20 党课）")]
+        ("张三", "主题党日", "√", 3, "B（3月15日 主题党日）"),
+        ("张三", "党课", "×", 3, "C（2020/3/20 党课）"),
+        ("李四", "党课", "假", 4, "C（2020/3/20 党课）"),
+    ]
 
 
 def test_wide_sign_in_sheet_with_two_row_header_dates_merged_above(tmp_path):
@@ -72,8 +85,12 @@ def test_wide_sign_in_sheet_with_two_row_header_dates_merged_above(tmp_path):
 
 
 def test_one_activity_sign_in_sheet_takes_date_and_type_from_the_title(tmp_path):
-    rows = [["2020年3月15日主题党日签到表"], ["姓名", "签名", "姓名", "签名", "备注"],
-            ["张三", "张三", "王五", "", "请假"], ["李四", "", "赵六", "赵六", None]]
+    rows = [
+        ["2020年3月15日主题党日签到表"],
+        ["姓名", "签名", "姓名", "签名", "备注"],
+        ["张三", "张三", "王五", "", "请假"],
+        ["李四", "", "赵六", "赵六", None],
+    ]
     parsed = read(fb.xlsx(tmp_path / "s.xlsx", {"签到": rows}))
     recs = parsed.sheets[0].records
     assert parsed.sheets[0].context.table.layout == "signin"
@@ -82,11 +99,23 @@ def test_one_activity_sign_in_sheet_takes_date_and_type_from_the_title(tmp_path)
 
 
 def test_meeting_ledger_participants_with_marks(tmp_path):
-    rows = [["会议日期", "会议类型", "会议名称", "参会人员名单", "应到人数"],
-            [dt.date(2020, 3, 25), "支部党员大会、党课", "一季度大会", "张三、李四(请假)[事假]、王五(缺席)、孙校长(列席)", 4]]
+    rows = [
+        ["会议日期", "会议类型", "会议名称", "参会人员名单", "应到人数"],
+        [
+            dt.date(2020, 3, 25),
+            "支部党员大会、党课",
+            "一季度大会",
+            "张三、李四(请假)[事假]、王五(缺席)、孙校长(列席)",
+            4,
+        ],
+    ]
     recs = read(fb.xlsx(tmp_path / "l.xlsx", {"台账": rows})).sheets[0].records
     assert list(zip(recs["name"], recs["mark_raw"], recs["note"].fillna(""))) == [
-        ("张三", "出席", ""), ("李四", "请假", "事假"), ("王五", "缺席", ""), ("孙校长", "列席", "")]
+        ("张三", "出席", ""),
+        ("李四", "请假", "事假"),
+        ("王五", "缺席", ""),
+        ("孙校长", "列席", ""),
+    ]
     assert '"应到人数": "4"' in recs["details"].iloc[0]
 
 
@@ -104,10 +133,16 @@ def test_year_from_title_then_file_name_and_conflicts(tmp_path):
 
 def test_study_daily_and_cumulative(tmp_path):
     daily = read(fb.xlsx(tmp_path / "d.xlsx", {"S": [["姓名", "日期", "当日积分"], ["张三", "2020-03-01", 30]]}))
-    totals = read(fb.csv_file(tmp_path / "t.csv", [["姓名", "统计日期", "累计积分"], ["张三", "2020-03-01", 3000]], "utf-8-sig"))
+    totals = read(
+        fb.csv_file(tmp_path / "t.csv", [["姓名", "统计日期", "累计积分"], ["张三", "2020-03-01", 3000]], "utf-8-sig")
+    )
     assert daily.kind == totals.kind == "study"
 
 
 def test_assessment(tmp_path):
-    parsed = read(fb.xlsx(tmp_path / "a.xlsx", {"S": [["姓名", "事项", "年度", "评议等次"], ["张三", "民主评议", "2020年度", "优秀"]]}))
+    parsed = read(
+        fb.xlsx(
+            tmp_path / "a.xlsx", {"S": [["姓名", "事项", "年度", "评议等次"], ["张三", "民主评议", "2020年度", "优秀"]]}
+        )
+    )
     assert parsed.kind == "assessment"

@@ -1,4 +1,5 @@
 """Opening files: every format, every encoding, merged cells filled."""
+
 import pytest
 
 from etl.errors import UnreadableFile
@@ -20,7 +21,10 @@ def test_xls_merged_cells_are_filled(tmp_path):
     assert sheet.grid[3][:3] == ["李四", "一组", "正式"]
 
 
-@pytest.mark.parametrize("encoding,label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"), ("gbk", "GB18030/GBK"), ("gb18030", "GB18030/GBK")])
+@pytest.mark.parametrize(
+    "encoding,label",
+    [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"), ("gbk", "GB18030/GBK"), ("gb18030", "GB18030/GBK")],
+)
 def test_csv_encodings(encoding, label):
     text, found = decode_csv_bytes("姓名,党小组\n张三,第一党小组\n".encode(encoding))
     assert text.startswith("姓名,党小组") and found == label

@@ -1,0 +1,222 @@
+"""What a file may cost, checked before the reader sees it.
+
+python-calamine builds a dense grid in Rust: one cell at XFD1048576 in a 1.7 KB .xlsx asks for
+17 billion cells and the process aborts — an abort no ``except`` can catch, which on 数据上传 took
+the whole Streamlit server down. The declared ``<dimension>`` protects nothing (a file can declare
+A1:A2 and hold a cell at XFD1048576). So:
+
+* **.xlsx / .xlsm**: the zip's declared sizes, then a streaming scan of each worksheet's XML — row
+  and cell references, cell and merged-range counts — in C-speed byte searches, before calamine.
+* **.ods** (repeat attributes can declare a million columns) and **.xls** (binary, no XML to scan):
+  read in a spawned child process with a memory limit (spawned, not forked: Streamlit is
+  multi-threaded); a child that dies is a refusal, not a crash.
+* **every format**: the grid's height × width is checked again before it becomes Python objects.
+
+The limits are generous for real branch data: a district-scale year of one branch is a few tens of
+thousands of rows; the 200,000-row benchmark file passes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+
+from etl.errors import UnreadableFile
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 100 * 1024 * 1024  # the file as uploaded
+    unzipped_bytes: int = 1024 * 1024 * 1024  # an .xlsx / .ods decompressed, all parts together
+    rows: int = 300_000  # the highest row number a sheet may use
+    columns: int = 1_000  # the highest column a sheet may use (ALL)
+    cells: int = 10_000_000  # rows × columns of a sheet's grid, and cells written in a sheet
+    merged_ranges: int = 10_000  # merged ranges in a sheet
+    merged_cells: int = 2_000_000  # cells covered by merged ranges, within the used columns
+    child_memory_bytes: int = 4 * 1024 * 1024 * 1024  # address space of the child reading .xls / .ods
+    child_seconds: int = 120
+
+
+LIMITS = Limits()
+_CHUNK = 1 << 22
+# A reference past column Z or at row 300,000 or beyond: only then is a sheet's extent worth a
+# closer look (one C-speed search that finds nothing in an ordinary file).
+_FAR_REF = re.compile(rb' r="(?:[A-Z]{2,3}\d|[A-Z]{0,3}(?:[3-9]\d{5}|\d{7,})")')
+_TAG = re.compile(rb"<(row|c)(?=[\s>/])([^>]*)>")
+_REF = re.compile(rb'\br="([A-Z]{0,3})(\d+)"')
+_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+
+
+def refuse(what: str, limit: int, unit: str, hint: str = "请删除多余的行、列或空白区域后另存再上传") -> UnreadableFile:
+    return UnreadableFile(f"文件超出可读取的范围：{what}（上限 {limit:,} {unit}）。{hint}")
+
+
+def column_index(letters: bytes | str) -> int:
+    """'A' → 1, 'XFD' → 16384."""
+    index = 0
+    for ch in letters if isinstance(letters, str) else letters.decode():
+        index = index * 26 + ord(ch) - 64
+    return index
+
+
+def check_size(data: bytes, limits: Limits = LIMITS) -> None:
+    if len(data) > limits.file_bytes:
+        raise refuse(f"文件大小 {len(data) / 1024 / 1024:.1f} MB", limits.file_bytes // 1024 // 1024, "MB")
+
+
+def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFile(f"无法打开该表格文件（{type(exc).__name__}）：文件可能已损坏，或不是 Excel 文件") from None
+    declared = sum(info.file_size for info in book.infolist())
+    if declared > limits.unzipped_bytes:
+        raise refuse(f"解压后 {declared / 1024 / 1024:.0f} MB", limits.unzipped_bytes // 1024 // 1024, "MB")
+    return book
+
+
+def check_xlsx(data: bytes, limits: Limits = LIMITS) -> None:
+    """Scan every worksheet's XML before calamine reads it; UnreadableFile past a limit."""
+    book = _open_zip(data, limits)
+    for info in book.infolist():
+        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            _scan_sheet(book, info, limits)
+
+
+@dataclass
+class _Extent:
+    rows: int = 0  # <row> elements
+    cells: int = 0  # <c> elements
+    refs: int = 0  # r="…" attributes (an ordinary file has one on every row and cell)
+    far: bool = False  # a reference past column Z or past the row limit
+    merged: list = None
+
+
+def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    extent, read, tail = _Extent(merged=[]), 0, b""
+    try:
+        with book.open(info) as stream:
+            while chunk := stream.read(_CHUNK):
+                read += len(chunk)
+                if read > limits.unzipped_bytes:  # the declared size lied
+                    raise refuse("解压后的工作表过大", limits.unzipped_bytes // 1024 // 1024, "MB")
+                buffer = tail + chunk
+                cut = buffer.rfind(b"<")
+                body, tail = (buffer[:cut], buffer[cut:]) if cut > 0 else (buffer, b"")
+                _count(body, extent, limits)
+            _count(tail, extent, limits)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise UnreadableFile(
+            f"工作表数据已损坏（{type(exc).__name__}），无法读取：请在 Excel/WPS 中打开后另存再上传"
+        ) from None
+    highest_row, widest = limits.rows - 1, 26  # what the fast path proves: below the row limit, within A–Z
+    if extent.far or extent.refs != extent.rows + extent.cells:
+        # an unusual sheet (far or wide references, or rows and cells without references): measure it
+        highest_row, widest = _measure(book.read(info))
+        if highest_row > limits.rows:
+            raise refuse(f"使用到第 {highest_row:,} 行", limits.rows, "行")
+        if widest > limits.columns:
+            raise refuse(f"使用到第 {widest:,} 列", limits.columns, "列")
+        if highest_row * widest > limits.cells:
+            raise refuse(f"表格区域 {highest_row:,} 行 × {widest:,} 列", limits.cells, "个单元格")
+    area = sum((r1 - r0 + 1) * max(0, min(c1, widest) - c0 + 1) for r0, c0, r1, c1 in extent.merged)
+    if area > limits.merged_cells:
+        raise refuse("合并单元格覆盖的区域", limits.merged_cells, "个单元格")
+
+
+def _count(body: bytes, extent: _Extent, limits: Limits) -> None:
+    extent.rows += body.count(b"<row ") + body.count(b"<row>")
+    extent.cells += body.count(b"<c ") + body.count(b"<c>")
+    extent.refs += body.count(b' r="')
+    extent.far = extent.far or _FAR_REF.search(body) is not None
+    if b"<mergeCell" in body:
+        extent.merged += [
+            (int(r0), column_index(c0), int(r1), column_index(c1)) for c0, r0, c1, r1 in _MERGE.findall(body)
+        ]
+    if extent.rows > limits.rows:
+        raise refuse("行数", limits.rows, "行")
+    if extent.cells > limits.cells:
+        raise refuse("单元格数量", limits.cells, "个")
+    if len(extent.merged) > limits.merged_ranges:
+        raise refuse("合并单元格区域数量", limits.merged_ranges, "个")
+
+
+def _measure(xml: bytes) -> tuple[int, int]:
+    """(highest row, widest column) as a reader places them: a row or cell without a reference
+    follows the one before it."""
+    row = column = highest = widest = 0
+    for tag, attributes in _TAG.findall(xml):
+        ref = _REF.search(attributes)
+        if tag == b"row":
+            row = int(ref[2]) if ref else row + 1
+            column = 0
+        else:
+            if ref and ref[2]:
+                row = max(row, int(ref[2]))
+            column = column_index(ref[1]) if ref and ref[1] else column + 1
+            widest = max(widest, column)
+        highest = max(highest, row)
+    return highest, widest
+
+
+def check_grid(name: str, height: int, width: int, limits: Limits = LIMITS) -> None:
+    """The grid calamine built, before it becomes Python objects."""
+    if height > limits.rows:
+        raise refuse(f"工作表“{name}”有 {height:,} 行", limits.rows, "行")
+    if width > limits.columns:
+        raise refuse(f"工作表“{name}”有 {width:,} 列", limits.columns, "列")
+    if height * width > limits.cells:
+        raise refuse(f"工作表“{name}”的表格区域 {height:,} 行 × {width:,} 列", limits.cells, "个单元格")
+
+
+def read_in_child(read, data: bytes, limits: Limits = LIMITS):
+    """``read(data)`` in a spawned child process under a memory limit: its result, or the
+    UnreadableFile it raised, or an UnreadableFile when the child ran out of memory, crashed or
+    took too long. Nothing it meets can take this process down."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_child, args=(read, data, sender, limits.child_memory_bytes), daemon=True)
+    child.start()
+    sender.close()
+    outcome = ("timeout", None)
+    try:
+        if receiver.poll(limits.child_seconds):
+            outcome = receiver.recv()
+    except (EOFError, OSError):
+        outcome = ("died", None)
+    finally:
+        receiver.close()
+        child.join(5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+    kind, payload = outcome
+    if kind == "ok":
+        return payload
+    if kind == "refused":
+        raise UnreadableFile(payload)
+    if kind == "timeout":
+        raise UnreadableFile(
+            f"读取该文件超过 {limits.child_seconds} 秒仍未完成：文件过大或结构异常，请另存为 .xlsx 后重试"
+        )
+    raise UnreadableFile(
+        "读取该文件时超出内存上限或读取器出错：文件可能已损坏，或声明了过大的表格区域。请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
+    )
+
+
+def _child(read, data: bytes, sender, memory_bytes: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    try:
+        sender.send(("ok", read(data)))
+    except UnreadableFile as exc:
+        sender.send(("refused", str(exc)))
+    except BaseException as exc:  # a panic in the reader included: the parent makes it a refusal
+        sender.send(("error", type(exc).__name__))
+    finally:
+        sender.close()

@@ -1,0 +1,66 @@
+"""Files built to break a reader: each is small on disk and says something absurd inside. They are
+written at the byte level where a normal writer would refuse to produce them."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+
+
+def _xlsx_bytes(rows: list[list]) -> bytes:
+    buffer = io.BytesIO()
+    with xlsxwriter.Workbook(buffer, {"in_memory": True}) as book:
+        sheet = book.add_worksheet("S")
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    return buffer.getvalue()
+
+
+def _rewrite_sheet(data: bytes, edit) -> bytes:
+    """The same workbook with its first worksheet's XML passed through ``edit``."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                part = edit(part)
+            target.writestr(info.filename, part)
+    return out.getvalue()
+
+
+def far_cell(path: Path) -> Path:
+    """A roster-looking sheet that declares A1:B2 and holds one more cell at XFD1048576."""
+    data = _xlsx_bytes([["姓名", "党小组"], ["张三", "第一党小组"]])
+    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    path.write_bytes(_rewrite_sheet(data, lambda xml: xml.replace(b"</sheetData>", far)))
+    return path
+
+
+def cut_xml(path: Path, rows: list[list]) -> Path:
+    """A valid zip whose worksheet XML stops half way."""
+    path.write_bytes(_rewrite_sheet(_xlsx_bytes(rows), lambda xml: xml[: len(xml) // 2]))
+    return path
+
+
+def row_wide_merges(path: Path, count: int = 3000) -> Path:
+    """A small roster with ``count`` merged ranges each spanning a whole row (A:XFD)."""
+    data = _xlsx_bytes([["姓名", "党小组", "党员类别"], ["张三", "第一党小组", "正式"]])
+    merges = "".join(f'<mergeCell ref="A{r}:XFD{r}"/>' for r in range(3, 3 + count)).encode()
+    block = b'<mergeCells count="%d">%s</mergeCells>' % (count, merges)
+    path.write_bytes(_rewrite_sheet(data, lambda xml: xml.replace(b"</sheetData>", b"</sheetData>" + block)))
+    return path
+
+
+def million_rows(path: Path, rows: int = 1_000_000) -> Path:
+    """A study sheet of a million rows, written streaming (about 11 MB)."""
+    with xlsxwriter.Workbook(path, {"constant_memory": True}) as book:
+        sheet = book.add_worksheet("积分")
+        sheet.write_row(0, 0, ["姓名", "日期", "当日积分"])
+        for r in range(1, rows + 1):
+            sheet.write_row(r, 0, ["张三", "2025-03-01", 1])
+    return path
