@@ -1,8 +1,9 @@
 """The pages' only door to the data: cached calls into queries.py.
 
-A cache key is (database file, data version, branch, rules hash, the query's own arguments such as
-the period). The data version is read once per script run and changes with every load or undo, so
-a CLI load shows up on the next click. A connection is opened only when the cache misses and is
+A cache key is (database file, the branch's data version, branch, rules hash, the query's own
+arguments such as the period). The versions are read once per script run; a branch's changes with
+every load or undo of that branch, so a CLI load shows up on the next click and one branch's upload
+does not empty the other branches' caches. A connection is opened only when the cache misses and is
 closed straight after (the one-writer rule of etl/db.py): the CLI can load while the app runs.
 """
 
@@ -17,6 +18,7 @@ from etl.db import Database, default_db_path
 from etl.rules import Rules, rules_for
 
 VERSION_KEY = "_data_version"
+_BRANCH_VERSIONS = "_branch_versions"
 
 
 @st.cache_resource(show_spinner=False)
@@ -35,16 +37,24 @@ def is_demo() -> bool:
 
 
 def refresh_version() -> str:
-    """Read the data version once for this run (the app calls this at the top of every run)."""
+    """Read the data versions once for this run (the app calls this at the top of every run): the
+    database's, and each branch's, so one branch's upload leaves the other branches' caches alone."""
     with db().connect() as con:
         version = queries.data_version(con)
-        st.session_state["_live_loads"] = queries.live_load_count(con)
+        st.session_state[_BRANCH_VERSIONS] = queries.branch_versions(con)
     st.session_state[VERSION_KEY] = version
     return version
 
 
-def live_loads() -> int:
-    return st.session_state.get("_live_loads", 0)
+def version(branch: str | None) -> str:
+    """The data version a cached answer about ``branch`` depends on (None: the whole database)."""
+    if branch is None:
+        return st.session_state.get(VERSION_KEY, "")
+    return st.session_state.get(_BRANCH_VERSIONS, {}).get(branch, ("", 0))[0]
+
+
+def live_loads(branch: str) -> int:
+    return st.session_state.get(_BRANCH_VERSIONS, {}).get(branch, ("", 0))[1]
 
 
 def rules(branch: str) -> Rules:
@@ -65,7 +75,7 @@ def _run(name: str, db_path: str, version: str, rules_sha: str, branch: str | No
 
 def _call(name: str, branch: str | None, *args, with_rules: bool = True):
     sha = rules(branch).sha256 if branch else ""
-    return _run(name, str(db().path), st.session_state.get(VERSION_KEY, ""), sha, branch, args, with_rules)
+    return _run(name, str(db().path), version(branch), sha, branch, args, with_rules)
 
 
 def branches() -> list[str]:

@@ -21,13 +21,15 @@ def _sql(name: str) -> str:
 
 
 def data_version(con) -> str:
-    """Changes with every load and every undo, so caches keyed on it never serve stale numbers."""
+    """Of the whole database: changes with every load and every undo of any branch."""
     n, last, undone = first_row(con, _sql("data_version"))
     return f"{n}:{last}:{undone}"
 
 
-def live_load_count(con) -> int:
-    return first_row(con, _sql("data_version"))[0]
+def branch_versions(con) -> dict[str, tuple[str, int]]:
+    """branch → (its data version, its live loads): changes only with that branch's loads and undos."""
+    rows = con.execute(_sql("data_versions")).fetchall()
+    return {branch: (f"{n}:{last}:{undone}", n) for branch, n, last, undone in rows}
 
 
 def branches(con) -> list[str]:

@@ -40,7 +40,7 @@ def sidebar() -> Context:
         if st.session_state.get("period") not in options:
             st.session_state["period"] = options[0]
         label = st.selectbox(S.PERIOD, options, key="period")
-        st.caption(S.DATA_VERSION.format(n=data.live_loads()))
+        st.caption(S.DATA_VERSION.format(n=data.live_loads(branch)))
     return Context(branch, parse(label))
 
 

@@ -64,7 +64,7 @@ def check(branch: str, name: str, content: bytes, kind: str, year: int | None, p
         kind,
         year,
         partial,
-        st.session_state.get(data.VERSION_KEY),
+        data.version(None),  # a roster loaded into a new branch changes what its names match
     )
     if key not in st.session_state:
         db = data.db()

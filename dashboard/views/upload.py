@@ -6,6 +6,7 @@ from dashboard import components as ui
 from dashboard import data, state, uploads
 from dashboard import strings as S
 from etl.errors import VanguardError
+from etl.normalize import text
 from etl.sources import KIND_NAMES, KINDS
 
 KIND_OPTIONS = ["auto", *KINDS]
@@ -119,7 +120,7 @@ if flash := uploads.take_flash():
 
 st.subheader(S.UPLOAD_TITLE)
 st.caption(S.UPLOAD_HELP)
-branch = st.text_input(S.BRANCH, value=ctx.branch or "", key="upload-branch").strip()
+branch = text(st.text_input(S.BRANCH, value=ctx.branch or "", key="upload-branch"))
 cols = st.columns(2)
 this_year = dt.date.today().year
 year = cols[0].selectbox(

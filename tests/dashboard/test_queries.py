@@ -11,6 +11,20 @@ BRANCH = "实验学校党支部"
 RULES = load_rules()
 
 
+def test_a_branch_version_changes_only_with_that_branch(db, roster_file, tmp_path):
+    load_path(db, roster_file)
+    with db.connect() as con:
+        before = queries.branch_versions(con)
+    _, other = load_path(db, roster_file, branch="二中党支部")
+    with db.connect() as con:
+        after = queries.branch_versions(con)
+    assert after[BRANCH] == before[BRANCH] and "二中党支部" not in before
+    load.undo_load(db, other.load_id, "测试")
+    with db.connect() as con:
+        undone = queries.branch_versions(con)
+    assert undone[BRANCH] == before[BRANCH] and undone["二中党支部"] != after["二中党支部"]
+
+
 def test_the_data_version_changes_with_every_load_and_undo(db, roster_file, tmp_path):
     with db.connect() as con:
         v0 = queries.data_version(con)
