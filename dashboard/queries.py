@@ -59,8 +59,16 @@ def compliance(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
 
 
 def monthly(con, branch: str, year: int, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(branch per month, members per month) for a year: the trends on every page."""
-    scored = [(month(year, m), *service.branch_score_con(con, branch, month(year, m), rules)[:2]) for m in range(1, 13)]
+    """(branch per month, members per month) for a year: the trends on every page. The twelve
+    months' members are scored in one set-based pass."""
+    bid = require_branch(con, branch)
+    months = [month(year, m) for m in range(1, 13)]
+    members = engine.member_frames(con, bid, months, rules)
+    scored = []
+    for period in months:
+        of_month = members[members["period"] == period.label].drop(columns="period").reset_index(drop=True)
+        row = engine.branch_row(of_month, engine.compliance_frame(con, bid, period, rules), rules)
+        scored.append((period, row, of_month))
     return frames.monthly(scored)
 
 

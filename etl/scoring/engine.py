@@ -65,16 +65,28 @@ def lookback_month(period: Period, months: int) -> int:
     return period.start.year * 12 + period.start.month - 1 - (months - 1)
 
 
-def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period, rules: Rules) -> pd.DataFrame:
-    """One row per member in scope, with every component, the index and the stars."""
+def _month_index(day) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _register_periods(con: duckdb.DuckDBPyConnection, periods: list[Period]) -> None:
+    con.register(
+        "scoring_periods",
+        pd.DataFrame(
+            [(p.label, p.start, p.end, p.year, p.grain, _month_index(p.start), _month_index(p.end)) for p in periods],
+            columns=["period", "period_start", "period_end", "period_year", "grain", "first_month", "last_month"],
+        ),
+    )  # the dates stay Python dates, so DuckDB sees DATE columns
+
+
+def member_frames(con: duckdb.DuckDBPyConnection, branch_id: int, periods: list[Period], rules: Rules) -> pd.DataFrame:
+    """One row per period and member in scope, with every component, the index and the stars: the
+    periods of a trend scored in one set-based pass, not one query each."""
     _register_rules(con, rules)
+    _register_periods(con, periods)
     m, thresholds = rules["member"], rules["stars"]["thresholds"]
     params = {
         "branch_id": branch_id,
-        "start": period.start,
-        "end": period.end,
-        "year": period.year,
-        "grain": period.grain,
         "veto_months": int(rules["veto"]["absent_months"]),
         "veto_grade": rules["veto"]["appraisal_grade"],
         "appraisal_item": APPRAISAL,
@@ -98,7 +110,14 @@ def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period,
         "needs_help_below": float(rules["stars"]["needs_help_below"]),
     }
     frame = con.execute(sql("member_scores"), params).df()
-    frame.attrs.update(rules_sha256=rules.sha256, rules_source=rules.source, period=period.label)
+    frame.attrs.update(rules_sha256=rules.sha256, rules_source=rules.source)
+    return frame
+
+
+def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period, rules: Rules) -> pd.DataFrame:
+    """One row per member in scope for one period."""
+    frame = member_frames(con, branch_id, [period], rules).drop(columns="period")
+    frame.attrs.update(period=period.label)
     return frame
 
 

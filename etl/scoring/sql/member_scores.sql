@@ -1,23 +1,24 @@
--- 先锋指数 of every member of one branch for one period (docs/scoring.md). Parameters: $branch_id,
--- $start, $end, $year, $grain, every rule value as $name; the catalogue of items arrives as the
--- registered relation rule_items(item, kind, points).
+-- 先锋指数 of every member of one branch for each of several periods, in one set-based pass
+-- (docs/scoring.md). Parameters: $branch_id and every rule value as $name. Registered relations:
+-- scoring_periods(period, period_start, period_end, period_year, grain, first_month, last_month) —
+-- the periods asked for, months as year × 12 + month − 1 — and the rule catalogues rule_items,
+-- rule_levels and rule_grades. One row per period and member in scope.
 WITH roster AS (
     SELECT * FROM live_member_versions WHERE branch_id = $branch_id
 ),
--- 组织生活: the attendance that counts (the counted_attendance view), in the period.
-att_rows AS (
-    SELECT * FROM counted_attendance
-    WHERE branch_id = $branch_id AND date BETWEEN $start AND $end
-),
+p AS (SELECT * FROM scoring_periods),
+-- 组织生活: the attendance that counts (the counted_attendance view), in each period.
 att AS (
-    SELECT member_id,
+    SELECT p.period, a.member_id,
            count(*) AS expected,
-           count(*) FILTER (WHERE is_present) AS attended,
-           count(*) FILTER (WHERE status = '缺席') AS absences,
-           count(*) FILTER (WHERE mark IS NULL) AS unmarked,
-           count(*) FILTER (WHERE status = '迟到') AS lates,
-           count(*) FILTER (WHERE status = '请假') AS leaves
-    FROM att_rows GROUP BY member_id
+           count(*) FILTER (WHERE a.is_present) AS attended,
+           count(*) FILTER (WHERE a.status = '缺席') AS absences,
+           count(*) FILTER (WHERE a.mark IS NULL) AS unmarked,
+           count(*) FILTER (WHERE a.status = '迟到') AS lates,
+           count(*) FILTER (WHERE a.status = '请假') AS leaves
+    FROM counted_attendance a JOIN p ON a.date BETWEEN p.period_start AND p.period_end
+    WHERE a.branch_id = $branch_id
+    GROUP BY p.period, a.member_id
 ),
 -- 学习强国: daily rows, and the increase between consecutive snapshots spread over (d1, d2].
 snapshots AS (
@@ -27,76 +28,79 @@ snapshots AS (
     WINDOW w AS (PARTITION BY member_id ORDER BY as_of)
 ),
 intervals AS (
-    SELECT member_id, d1, d2,
-           CASE WHEN total_kind = 'yearly' AND year(d2) > year(d1) THEN total  -- a 年度积分 restarts on 1 January
-                ELSE greatest(total - t1, 0) END AS increase
-    FROM snapshots
-    WHERE d1 IS NOT NULL AND d2 >= $start AND d1 < $end
+    SELECT p.period, p.period_start, p.period_end, s.member_id, s.d1, s.d2,
+           CASE WHEN s.total_kind = 'yearly' AND year(s.d2) > year(s.d1) THEN s.total  -- a 年度积分 restarts on 1 January
+                ELSE greatest(s.total - s.t1, 0) END AS increase
+    FROM snapshots s JOIN p ON s.d2 >= p.period_start AND s.d1 < p.period_end
+    WHERE s.d1 IS NOT NULL
 ),
 interval_days AS (
-    SELECT member_id, CAST(unnest(range(CAST(greatest(d1 + 1, $start) AS TIMESTAMP),
-                                        CAST(least(d2, $end) AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE) AS day,
+    SELECT period, member_id,
+           CAST(unnest(range(CAST(greatest(d1 + 1, period_start) AS TIMESTAMP),
+                             CAST(least(d2, period_end) AS TIMESTAMP) + INTERVAL 1 DAY, INTERVAL 1 DAY)) AS DATE) AS day,
            increase / date_diff('day', d1, d2) AS points
     FROM intervals
 ),
 daily AS (
-    SELECT member_id, date AS day, points FROM live_study_daily
-    WHERE branch_id = $branch_id AND date BETWEEN $start AND $end
+    SELECT p.period, d.member_id, d.date AS day, d.points
+    FROM live_study_daily d JOIN p ON d.date BETWEEN p.period_start AND p.period_end
+    WHERE d.branch_id = $branch_id
 ),
 study_days AS (
-    SELECT member_id, day, points FROM daily
+    SELECT period, member_id, day, points FROM daily
     UNION ALL
-    SELECT i.member_id, i.day, i.points FROM interval_days i  -- a daily row wins for its own day
-    WHERE NOT EXISTS (SELECT 1 FROM daily d WHERE d.member_id = i.member_id AND d.day = i.day)
+    SELECT i.period, i.member_id, i.day, i.points FROM interval_days i  -- a daily row wins for its own day
+    WHERE NOT EXISTS (SELECT 1 FROM daily d WHERE d.period = i.period AND d.member_id = i.member_id AND d.day = i.day)
 ),
 study AS (
-    SELECT member_id, count(*) AS study_days, sum(points) AS study_points, sum(points) / count(*) AS avg_daily,
+    SELECT period, member_id, count(*) AS study_days, sum(points) AS study_points, sum(points) / count(*) AS avg_daily,
            count(*) FILTER (WHERE points > 0) AS active_days
-    FROM study_days GROUP BY member_id
+    FROM study_days GROUP BY period, member_id
 ),
 -- 民主评议: the grade of the period's year, whenever it was held.
 appraisal AS (
-    SELECT member_id, arg_max(grade, coalesce(date, DATE '1900-01-01')) AS grade
-    FROM live_assessments
-    WHERE branch_id = $branch_id AND item = $appraisal_item AND year = $year
-    GROUP BY member_id
+    SELECT p.period, a.member_id, arg_max(a.grade, coalesce(a.date, DATE '1900-01-01')) AS grade
+    FROM live_assessments a JOIN p ON a.year = p.period_year
+    WHERE a.branch_id = $branch_id AND a.item = $appraisal_item
+    GROUP BY p.period, a.member_id
 ),
 -- 加分 / 扣分 / 清零 items dated in the period (an item with only a 年度 counts in that year's period).
 items AS (
-    SELECT a.member_id, a.item, r.kind,
+    SELECT p.period, a.member_id, a.item, r.kind,
            coalesce(a.points, CASE WHEN a.item = $honour_item THEN lv.points ELSE r.points END) AS value
     FROM live_assessments a
+    JOIN p ON a.date BETWEEN p.period_start AND p.period_end
+           OR (a.date IS NULL AND p.grain = 'year' AND a.year = p.period_year)
     LEFT JOIN rule_items r ON r.item = a.item
     LEFT JOIN rule_levels lv ON lv.level = a.level
     WHERE a.branch_id = $branch_id AND a.item <> $appraisal_item
-      AND (a.date BETWEEN $start AND $end OR (a.date IS NULL AND $grain = 'year' AND a.year = $year))
 ),
 item_totals AS (
-    SELECT member_id,
+    SELECT period, member_id,
            least(coalesce(sum(value) FILTER (WHERE item = $volunteer_item AND value > 0 AND kind IS DISTINCT FROM 'veto'), 0),
                  $volunteer_cap) AS volunteer,
            coalesce(sum(value) FILTER (WHERE item <> $volunteer_item AND value > 0 AND kind IS DISTINCT FROM 'veto'), 0) AS other_bonus,
            coalesce(sum(-value) FILTER (WHERE value < 0 AND kind IS DISTINCT FROM 'veto'), 0) AS item_deduction,
            count(*) FILTER (WHERE kind = 'veto') AS veto_items
-    FROM items GROUP BY member_id
+    FROM items GROUP BY period, member_id
 ),
 -- 清零 by an absence run (the absence_runs view) that is veto_months long at a month of the period.
 run_veto AS (
-    SELECT DISTINCT member_id FROM absence_runs
-    WHERE branch_id = $branch_id
-      AND greatest(first_month + $veto_months - 1, year(CAST($start AS DATE)) * 12 + month(CAST($start AS DATE)) - 1)
-          <= least(last_month, year(CAST($end AS DATE)) * 12 + month(CAST($end AS DATE)) - 1)
+    SELECT DISTINCT p.period, r.member_id
+    FROM absence_runs r JOIN p ON greatest(r.first_month + $veto_months - 1, p.first_month) <= least(r.last_month, p.last_month)
+    WHERE r.branch_id = $branch_id
 ),
 scope AS (
-    SELECT member_id FROM roster
-    WHERE (transferred_in IS NULL OR transferred_in <= $end) AND (transferred_out IS NULL OR transferred_out >= $start)
-      AND (joined IS NULL OR joined <= $end)
-      AND (status = '在册' OR left_on >= $start OR transferred_out >= $start)
-    UNION SELECT member_id FROM att UNION SELECT member_id FROM study
-    UNION SELECT member_id FROM appraisal UNION SELECT member_id FROM item_totals
+    SELECT p.period, r.member_id FROM roster r JOIN p
+      ON (r.transferred_in IS NULL OR r.transferred_in <= p.period_end)
+     AND (r.transferred_out IS NULL OR r.transferred_out >= p.period_start)
+     AND (r.joined IS NULL OR r.joined <= p.period_end)
+     AND (r.status = '在册' OR r.left_on >= p.period_start OR r.transferred_out >= p.period_start)
+    UNION SELECT period, member_id FROM att UNION SELECT period, member_id FROM study
+    UNION SELECT period, member_id FROM appraisal UNION SELECT period, member_id FROM item_totals
 ),
 components AS (
-    SELECT r.member_id, r.name, r.party_group, r.campus, r.category, r.is_committee,
+    SELECT scope.period, r.member_id, r.name, r.party_group, r.campus, r.category, r.is_committee,
            att.expected, att.attended, att.absences, att.unmarked, att.lates, att.leaves,
            CAST(att.attended AS DOUBLE) / nullif(att.expected, 0) AS attendance_rate,
            study.study_days, study.active_days, study.study_points, study.avg_daily,
@@ -106,10 +110,11 @@ components AS (
            coalesce(it.item_deduction, 0) AS item_deduction,
            coalesce(it.veto_items, 0) > 0 AS veto_by_item,
            coalesce(appraisal.grade = $veto_grade, false) AS veto_by_appraisal,
-           r.member_id IN (SELECT member_id FROM run_veto) AS veto_by_absence
+           rv.member_id IS NOT NULL AS veto_by_absence
     FROM scope JOIN roster r USING (member_id)
-    LEFT JOIN att USING (member_id) LEFT JOIN study USING (member_id)
-    LEFT JOIN appraisal USING (member_id) LEFT JOIN item_totals it USING (member_id)
+    LEFT JOIN att USING (period, member_id) LEFT JOIN study USING (period, member_id)
+    LEFT JOIN appraisal USING (period, member_id) LEFT JOIN item_totals it USING (period, member_id)
+    LEFT JOIN run_veto rv USING (period, member_id)
 ),
 scored AS (
     SELECT *,
@@ -140,6 +145,6 @@ SELECT *,
             WHEN round("index", 2) >= $star5 THEN 5 WHEN round("index", 2) >= $star4 THEN 4
             WHEN round("index", 2) >= $star3 THEN 3 WHEN round("index", 2) >= $star2 THEN 2 ELSE 1 END AS stars,
        round("index", 2) < $needs_help_below AS needs_help,
-       count(*) OVER (PARTITION BY name) > 1 AS name_shared
+       count(*) OVER (PARTITION BY period, name) > 1 AS name_shared
 FROM final
-ORDER BY party_group NULLS LAST, name, member_id
+ORDER BY period, party_group NULLS LAST, name, member_id
