@@ -13,14 +13,21 @@ from dashboard import strings as S
 from etl import writers
 from etl.errors import DatabaseBusy, VanguardError
 
+_LINKABLE = re.compile(r"www\.|://|@", re.IGNORECASE)
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 
 
 def literal(value) -> str:
     """A user's text (a name, a file or sheet name, a note) as Markdown that shows it exactly as
     typed: every character Markdown, Streamlit's directives (:red[…], :emoji:) or LaTeX ($) would
-    act on is escaped, so `**x**` stays `**x**` and `![](http://…)` fetches nothing."""
-    return _MARKDOWN.sub(r"\\\1", str(value))
+    act on is escaped, so `**x**` stays `**x**` and `![](http://…)` fetches nothing. Text a link
+    would be made of (www., ://, an e-mail's @) becomes a code span instead: GitHub-style autolinks
+    are found in the text after escapes are resolved, so escaping cannot stop them; a code span can."""
+    text = str(value)
+    if _LINKABLE.search(text):
+        fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+        return f"{fence} {text} {fence}"
+    return _MARKDOWN.sub(r"\\\1", text)
 
 
 def plain_figure(fig):

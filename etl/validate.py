@@ -86,7 +86,7 @@ class Report:
 
     def frame(self) -> pd.DataFrame:
         """The issues as a table with Chinese headers, for display and for the xlsx download."""
-        rows = [asdict(i) for i in self.issues]
+        rows = [{k: ("" if v is None else v) for k, v in asdict(i).items()} for i in self.issues]
         return pd.DataFrame(rows, columns=list(REPORT_COLUMNS)).rename(columns=REPORT_COLUMNS)
 
     def text(self, limit: int = MAX_ISSUES) -> str:

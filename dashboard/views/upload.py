@@ -40,7 +40,12 @@ def file_card(item: uploads.Checked, partial: bool) -> None:
 
 
 def report_card(item: uploads.Checked) -> None:
-    st.error(S.UPLOAD_REPORT.format(n=item.prepared.report.count))
+    """What is wrong with a file: a problem of the whole file (unreadable, too large) in words, the
+    rows' problems as a table to read and download."""
+    whole_file = [i for i in item.prepared.report.issues if i.row is None]
+    lines = [S.UPLOAD_REPORT.format(n=item.prepared.report.count)]
+    lines += [f"{ui.literal(i.reason)}（{ui.literal(i.hint)}）" if i.hint else ui.literal(i.reason) for i in whole_file]
+    st.error("\n\n".join(lines))
     report = item.prepared.report.frame()
     st.dataframe(report, hide_index=True, key=f"report-{item.name}")
     st.download_button(
