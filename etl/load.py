@@ -17,6 +17,7 @@ import pandas as pd
 
 from etl.db import Database, ensure_branch, first_row, statement
 from etl.errors import LoadRefused
+from etl.sources.roster import CLEAN_COLUMNS
 
 # table → (natural key columns, columns inserted from the prepared frame)
 FACT_TABLES = {
@@ -35,23 +36,7 @@ FACT_TABLES = {
         ["member_id", "item", "date", "year", "grade", "points", "level", "note", "src_sheet", "src_row"],
     ),
 }
-ROSTER_COLUMNS = [
-    "member_id",
-    "name",
-    "member_code",
-    "party_group",
-    "category",
-    "gender",
-    "birth",
-    "joined",
-    "position",
-    "campus",
-    "is_committee",
-    "transferred_in",
-    "transferred_out",
-    "src_sheet",
-    "src_row",
-]
+ROSTER_COLUMNS = CLEAN_COLUMNS  # what roster validation produces is what the roster load writes
 DATE_COLUMNS = {"date", "as_of", "birth", "joined", "transferred_in", "transferred_out"}
 
 

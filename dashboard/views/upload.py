@@ -85,10 +85,7 @@ def history(branch: str) -> None:
     """The branch's loads, and the undo step for the live ones."""
     st.subheader(S.HISTORY_TITLE)
     loads = data.load_history(branch)
-    shown = loads.assign(
-        kind=loads["kind"].map(KIND_NAMES),
-        undone_at=loads["undone_at"].astype(object).where(loads["undone_at"].notna(), ""),
-    )
+    shown = loads.assign(kind=loads["kind"].map(KIND_NAMES))  # undone_at stays a datetime column: blank when live
     ui.table(shown, S.HISTORY_FILE, "history")
     live = loads[loads["undone_at"].isna()]
     if not live.empty:

@@ -23,10 +23,12 @@ How a test stays in step with Streamlit — read this before writing one:
   generous on purpose: the first render of a page computes scores and a busy CI machine is slow.
   A green run is not slower for it: auto-waiting returns as soon as the condition holds.
 """
+
 from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -61,8 +63,9 @@ def _free_port() -> int:
 class App:
     """`streamlit run dashboard/app.py` on a free localhost port, against the database at
     `db_path`; `demo` sets VANGUARD_DEMO (the demo banner). The server's output goes to
-    test-output/e2e-logs/ so a failing test can be diagnosed; it is ready when /_stcore/health
-    answers. Call `stop()` when done (fixtures do it in their teardown)."""
+    test-output/e2e-logs/streamlit-<port>.log so a failing test can be diagnosed (the e2e conftest
+    adds its tail, and the server's Python stacks, to a failure's report); it is ready when
+    /_stcore/health answers. Call `stop()` when done (fixtures do it in their teardown)."""
 
     def __init__(self, db_path: Path, demo: bool = False):
         self.port = _free_port()
@@ -72,9 +75,26 @@ class App:
         env = {**os.environ, "VANGUARD_DB": str(db_path), "VANGUARD_DEMO": "1" if demo else "0"}
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.address", "127.0.0.1",
-                 "--server.port", str(self.port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-                env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "tests.e2e.serve",
+                    "run",
+                    str(ROOT / "dashboard" / "app.py"),
+                    "--server.address",
+                    "127.0.0.1",
+                    "--server.port",
+                    str(self.port),
+                    "--server.headless",
+                    "true",
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
             self._wait_healthy()
         except BaseException:
@@ -82,8 +102,8 @@ class App:
             raise
 
     def _wait_healthy(self) -> None:
-        # The one polling loop in the browser tests: it waits for a server process to listen, which
-        # nothing in the browser can tell us. Each attempt is bounded by its own 2 s timeout.
+        # The one polling loop that synchronises a browser test: it waits for a server process to
+        # listen, which nothing in the browser can tell us. Each attempt has its own 2 s timeout.
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -94,15 +114,39 @@ class App:
                         return
             except OSError:
                 time.sleep(0.3)
-        raise RuntimeError(f"streamlit did not answer {self.url}/_stcore/health within {STARTUP_SECONDS} s:\n{self.log_tail()}")
+        raise RuntimeError(
+            f"streamlit did not answer {self.url}/_stcore/health within {STARTUP_SECONDS} s:\n{self.log_tail()}"
+        )
 
-    def log_tail(self, lines: int = 40) -> str:
+    def log_tail(self, lines: int = 60) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
         except OSError:
             return ""
 
+    def dump_stacks(self, wait: float = 5) -> str:
+        """Every thread's Python stack in the running server (tests/e2e/serve.py writes them to
+        the log on SIGUSR1): what a script run that never ends is doing. Failure diagnostics only;
+        the short poll waits for another process to write its log, not for the app."""
+        if self.proc.poll() is not None:
+            return f"(the server has exited with {self.proc.returncode})"
+        size = self.log.stat().st_size
+        os.kill(self.proc.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + wait
+        text = previous = ""
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+            with open(self.log, "rb") as f:
+                f.seek(size)
+                text = f.read().decode(errors="replace")
+            if "Thread 0x" in text and text == previous:  # written, and no longer growing
+                break
+            previous = text
+        return text or "(no stacks written)"
+
     def stop(self) -> None:
+        if self.proc.poll() is not None:
+            return
         self.proc.terminate()
         try:
             self.proc.wait(10)
@@ -174,7 +218,8 @@ def kpi(page: Page, label: str) -> Locator:
     """The value of the KPI card labelled exactly `label`, as a locator to `expect` on
     (`expect(kpi(page, ...)).to_have_text("66.7%")`); `.inner_text()` only once the page is settled."""
     card = page.locator("[data-testid='stMetric']").filter(
-        has=page.locator("[data-testid='stMetricLabel']").filter(has_text=re.compile(f"^{re.escape(label)}$")))
+        has=page.locator("[data-testid='stMetricLabel']").filter(has_text=re.compile(f"^{re.escape(label)}$"))
+    )
     return card.locator("[data-testid='stMetricValue']")
 
 

@@ -34,7 +34,7 @@ def image_server():
     hits = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 — the name http.server calls
+        def do_GET(self):  # the name http.server calls
             hits.append(self.path)
             self.send_response(404)
             self.end_headers()
@@ -48,47 +48,62 @@ def image_server():
     server.shutdown()
 
 
-def test_a_far_cell_file_is_refused_and_the_server_stays_up(tmp_path, page):
+def serve(tmp_path, roster_rows: list[list]):
+    """The app on a database holding one roster (a generator for a fixture: the server is still up
+    when a failure is reported)."""
     db = Database(tmp_path / "app.duckdb")
     db.init()
-    load(db, fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER}))
+    load(db, fb.xlsx(tmp_path / "名册.xlsx", {"名册": roster_rows}))
     app = App(db.path)
-    try:
-        open_app(page, app.url)
-        goto(page, S.PAGE_UPLOAD)
-        upload(page, hostile.far_cell(tmp_path / "far.xlsx"))
-        expect(page.get_by_text("文件超出可读取的范围")).to_be_visible()
-        expect(page.get_by_text("上限 300,000 行")).to_be_visible()
-        expect_settled(page)
-        shot(page, "bad-file-far-cell")
-        with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=10) as answer:
-            assert answer.status == 200
-        goto(page, S.PAGE_OVERVIEW)  # and the app still works
-    finally:
-        app.stop()
+    yield app
+    app.stop()
 
 
-def test_markdown_in_names_shows_literally_and_fetches_nothing(tmp_path, page, image_server):
+@pytest.fixture
+def roster_app(tmp_path):
+    yield from serve(tmp_path, fb.ROSTER)
+
+
+@pytest.fixture
+def markdown_app(tmp_path, image_server):
+    port, _ = image_server
+    yield from serve(tmp_path, [ROSTER_HEADER, *markdown_people(port)])
+
+
+def markdown_people(port: int) -> list[list]:
+    return [
+        ["张三", "第一党小组", "正式"],
+        ["**粗体**", "第一党小组", "正式"],
+        [f"![](http://127.0.0.1:{port}/t.png)", "第二党小组", "正式"],
+    ]
+
+
+def test_a_far_cell_file_is_refused_and_the_server_stays_up(tmp_path, roster_app, page):
+    open_app(page, roster_app.url)
+    goto(page, S.PAGE_UPLOAD)
+    upload(page, hostile.far_cell(tmp_path / "far.xlsx"))
+    expect(page.get_by_text("文件超出可读取的范围")).to_be_visible()
+    expect(page.get_by_text("上限 300,000 行")).to_be_visible()
+    expect_settled(page)
+    shot(page, "bad-file-far-cell")
+    with urllib.request.urlopen(f"{roster_app.url}/_stcore/health", timeout=10) as answer:
+        assert answer.status == 200
+    goto(page, S.PAGE_OVERVIEW)  # and the app still works
+
+
+def test_markdown_in_names_shows_literally_and_fetches_nothing(tmp_path, markdown_app, image_server, page):
     port, hits = image_server
-    image = f"![](http://127.0.0.1:{port}/t.png)"
-    db = Database(tmp_path / "app.duckdb")
-    db.init()
-    people = [["张三", "第一党小组", "正式"], ["**粗体**", "第一党小组", "正式"], [image, "第二党小组", "正式"]]
-    load(db, fb.xlsx(tmp_path / "名册.xlsx", {"名册": [ROSTER_HEADER, *people]}))
-    app = App(db.path)
-    try:
-        open_app(page, app.url)
-        goto(page, S.PAGE_UPLOAD)
-        # a roster without them: the preview names who will be marked 离开 — as typed
-        upload(page, fb.xlsx(tmp_path / "新名册.xlsx", {"名册": [ROSTER_HEADER, people[0]]}))
-        warning = page.get_by_text(S.UPLOAD_WILL_LEAVE.split("：")[0])
-        expect(warning).to_contain_text("**粗体**")
-        expect(warning).to_contain_text(image)
-        expect_settled(page)
-        expect(page.locator("strong", has_text="粗体")).to_have_count(0)
-        expect(warning.locator("a")).to_have_count(0)  # not even a link
-        expect(page.locator(f"img[src*='{port}']")).to_have_count(0)
-        shot(page, "bad-file-markdown-names")
-        assert hits == []
-    finally:
-        app.stop()
+    people = markdown_people(port)
+    open_app(page, markdown_app.url)
+    goto(page, S.PAGE_UPLOAD)
+    # a roster without them: the preview names who will be marked 离开 — as typed
+    upload(page, fb.xlsx(tmp_path / "新名册.xlsx", {"名册": [ROSTER_HEADER, people[0]]}))
+    warning = page.get_by_text(S.UPLOAD_WILL_LEAVE.split("：")[0])
+    expect(warning).to_contain_text("**粗体**")
+    expect(warning).to_contain_text(people[2][0])
+    expect_settled(page)
+    expect(page.locator("strong", has_text="粗体")).to_have_count(0)
+    expect(warning.locator("a")).to_have_count(0)  # not even a link
+    expect(page.locator(f"img[src*='{port}']")).to_have_count(0)
+    shot(page, "bad-file-markdown-names")
+    assert hits == []

@@ -3,6 +3,7 @@
 
 Every action is followed by an `expect` on what only the action's rerun can show, then by
 `expect_settled` (the run is over, no exception): see tests/e2e/helpers.py for why."""
+
 import pytest
 from playwright.sync_api import expect
 
@@ -55,79 +56,80 @@ def test_every_page_opens_without_an_exception(demo_app, page):
         expect(kpi(page, label)).not_to_have_text("—")
 
 
-def test_upload_confirm_see_the_overview_change_then_undo(tmp_path, page):
-    db = Database(tmp_path / "v.duckdb")
-    db.init()
+def test_upload_confirm_see_the_overview_change_then_undo(tmp_path, fresh_app, page):
     roster = fb.xlsx(tmp_path / "党员名册.xlsx", {"名册": fb.ROSTER}, {"名册": ["A1:E1"]})
     header = [["2020年3月签到表"], ["姓名", "3月15日 主题党日", "3月20日 党课", "3月25日 支部党员大会"]]
-    signin = fb.xlsx(tmp_path / "3月签到.xlsx", {"3月": header + [["张三", "√", "√", "√"], ["李四", "×", "×", "假"],
-                                                                ["王五", "√", "×", "√"], ["赵六", "√", "√", "迟"]]})
-    corrected = fb.xlsx(tmp_path / "3月签到（更正）.xlsx", {"3月": header + [["李四", "√", "√", "√"], ["王五", "√", "√", "√"]]})
+    signin = fb.xlsx(
+        tmp_path / "3月签到.xlsx",
+        {
+            "3月": header
+            + [["张三", "√", "√", "√"], ["李四", "×", "×", "假"], ["王五", "√", "×", "√"], ["赵六", "√", "√", "迟"]]
+        },
+    )
+    corrected = fb.xlsx(
+        tmp_path / "3月签到（更正）.xlsx", {"3月": header + [["李四", "√", "√", "√"], ["王五", "√", "√", "√"]]}
+    )
     confirm = page.get_by_role("button", name=S.UPLOAD_CONFIRM)
-    app = App(db.path)
-    try:
-        open_app(page, app.url)
-        expect(title(page)).to_have_text(S.PAGE_OVERVIEW)
-        expect(page.get_by_text(S.EMPTY_TITLE)).to_have_count(1)
-        shot(page, "flow-0-empty")
+    open_app(page, fresh_app.url)
+    expect(title(page)).to_have_text(S.PAGE_OVERVIEW)
+    expect(page.get_by_text(S.EMPTY_TITLE)).to_have_count(1)
+    shot(page, "flow-0-empty")
 
-        goto(page, S.PAGE_UPLOAD)
-        page.get_by_label(S.BRANCH).fill("实验学校党支部")
-        # Enter commits the value; its rerun draws nothing new (no data yet), so there is nothing to
-        # wait for here: the value travels with every later rerun, and the check report below can
-        # only appear once a run has seen both the branch and the files.
-        page.keyboard.press("Enter")
-        upload(page, roster, signin)
-        expect(page.get_by_text("检查通过")).to_have_count(1)
-        expect(page.get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(1)
-        expect_settled(page)
-        expect(confirm).to_have_count(1)  # the roster's; the sign-in sheet waits for it
-        shot(page, "flow-1-report")
+    goto(page, S.PAGE_UPLOAD)
+    page.get_by_label(S.BRANCH).fill("实验学校党支部")
+    # Enter commits the value; its rerun draws nothing new (no data yet), so there is nothing to
+    # wait for here: the value travels with every later rerun, and the check report below can
+    # only appear once a run has seen both the branch and the files.
+    page.keyboard.press("Enter")
+    upload(page, roster, signin)
+    expect(page.get_by_text("检查通过")).to_have_count(1)
+    expect(page.get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(1)
+    expect_settled(page)
+    expect(confirm).to_have_count(1)  # the roster's; the sign-in sheet waits for it
+    shot(page, "flow-1-report")
 
-        confirm.click()
-        expect(page.get_by_text("已装载为 #1")).to_have_count(1)
-        expect_settled(page)
-        # the roster is in: the sign-in sheet is checked now, and the roster is recognised as loaded
-        expect(page.get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(0)
-        expect(page.get_by_text("检查通过")).to_have_count(1)
-        expect(page.get_by_text(S.UPLOAD_REPEAT.format(load_id=1))).to_have_count(1)
-        expect(confirm).to_have_count(1)
-        confirm.click()
-        expect(page.get_by_text("已装载为 #2")).to_have_count(1)
-        expect_settled(page)
-        expect(page.get_by_text(S.UPLOAD_REPEAT.format(load_id=2))).to_have_count(1)
-        expect(confirm).to_have_count(0)
+    confirm.click()
+    expect(page.get_by_text("已装载为 #1")).to_have_count(1)
+    expect_settled(page)
+    # the roster is in: the sign-in sheet is checked now, and the roster is recognised as loaded
+    expect(page.get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(0)
+    expect(page.get_by_text("检查通过")).to_have_count(1)
+    expect(page.get_by_text(S.UPLOAD_REPEAT.format(load_id=1))).to_have_count(1)
+    expect(confirm).to_have_count(1)
+    confirm.click()
+    expect(page.get_by_text("已装载为 #2")).to_have_count(1)
+    expect_settled(page)
+    expect(page.get_by_text(S.UPLOAD_REPEAT.format(load_id=2))).to_have_count(1)
+    expect(confirm).to_have_count(0)
 
-        goto(page, S.PAGE_OVERVIEW)
-        expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("66.7%")  # 张三 3 + 李四 0 + 王五 2 + 赵六 3 = 8 of 12
-        expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text("—")
-        first = kpi(page, S.KPI_MEMBER_MEAN).inner_text()  # settled: goto waited for the run to end
-        shot(page, "flow-2-overview")
+    goto(page, S.PAGE_OVERVIEW)
+    expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("66.7%")  # 张三 3 + 李四 0 + 王五 2 + 赵六 3 = 8 of 12
+    expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text("—")
+    first = kpi(page, S.KPI_MEMBER_MEAN).inner_text()  # settled: goto waited for the run to end
+    shot(page, "flow-2-overview")
 
-        goto(page, S.PAGE_UPLOAD)
-        upload(page, corrected)
-        expect(page.get_by_text(S.UPLOAD_REPLACES.format(n=6))).to_have_count(1)
-        expect_settled(page)
-        expect(confirm).to_have_count(1)
-        confirm.click()
-        expect(page.get_by_text("已装载为 #3")).to_have_count(1)
-        expect_settled(page)
-        goto(page, S.PAGE_OVERVIEW)
-        expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("100.0%")
-        expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text(first)
-        expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text("—")
+    goto(page, S.PAGE_UPLOAD)
+    upload(page, corrected)
+    expect(page.get_by_text(S.UPLOAD_REPLACES.format(n=6))).to_have_count(1)
+    expect_settled(page)
+    expect(confirm).to_have_count(1)
+    confirm.click()
+    expect(page.get_by_text("已装载为 #3")).to_have_count(1)
+    expect_settled(page)
+    goto(page, S.PAGE_OVERVIEW)
+    expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("100.0%")
+    expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text(first)
+    expect(kpi(page, S.KPI_MEMBER_MEAN)).not_to_have_text("—")
 
-        goto(page, S.PAGE_UPLOAD)
-        page.get_by_role("button", name=S.HISTORY_UNDO, exact=True).click()  # the newest load is picked by default
-        expect(page.get_by_text("确认撤销 #3")).to_have_count(1)
-        expect_settled(page)
-        page.get_by_role("button", name=S.HISTORY_UNDO_YES).click()
-        expect(page.get_by_text(S.HISTORY_UNDONE.format(load_id=3))).to_have_count(1)
-        expect_settled(page)
-        expect(page.get_by_text("确认撤销 #3")).to_have_count(0)
-        goto(page, S.PAGE_OVERVIEW)
-        expect(kpi(page, S.KPI_MEMBER_MEAN)).to_have_text(first)
-        expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("66.7%")
-        shot(page, "flow-3-after-undo")
-    finally:
-        app.stop()
+    goto(page, S.PAGE_UPLOAD)
+    page.get_by_role("button", name=S.HISTORY_UNDO, exact=True).click()  # the newest load is picked by default
+    expect(page.get_by_text("确认撤销 #3")).to_have_count(1)
+    expect_settled(page)
+    page.get_by_role("button", name=S.HISTORY_UNDO_YES).click()
+    expect(page.get_by_text(S.HISTORY_UNDONE.format(load_id=3))).to_have_count(1)
+    expect_settled(page)
+    expect(page.get_by_text("确认撤销 #3")).to_have_count(0)
+    goto(page, S.PAGE_OVERVIEW)
+    expect(kpi(page, S.KPI_MEMBER_MEAN)).to_have_text(first)
+    expect(kpi(page, S.KPI_ATTENDANCE)).to_have_text("66.7%")
+    shot(page, "flow-3-after-undo")
