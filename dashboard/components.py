@@ -23,7 +23,7 @@ def literal(value) -> str:
     act on is escaped, so `**x**` stays `**x**` and `![](http://…)` fetches nothing. Text a link
     would be made of (www., ://, an e-mail's @) becomes a code span instead: GitHub-style autolinks
     are found in the text after escapes are resolved, so escaping cannot stop them; a code span can."""
-    text = str(value)
+    text = " ".join(str(value).split())  # one line: a blank line would end a paragraph or a code span
     if _LINKABLE.search(text):
         fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
         return f"{fence} {text} {fence}"
@@ -36,6 +36,11 @@ def plain_figure(fig):
     if fig.layout.title and fig.layout.title.text:
         fig.layout.title.text = html.escape(fig.layout.title.text, quote=False)
     for trace in fig.data:
+        name = getattr(trace, "name", None)
+        template = getattr(trace, "hovertemplate", None)
+        if isinstance(name, str) and isinstance(template, str) and name:
+            # plotly express writes the colour's value (a group's name) into the hover template
+            trace.hovertemplate = template.replace(name, html.escape(name, quote=False))
         for attribute in ("x", "y", "text", "hovertext", "customdata"):
             values = getattr(trace, attribute, None)
             if values is not None and not isinstance(values, str):

@@ -1,6 +1,8 @@
 """Every piece of UI text, in one place, so wording can change without touching pages or tests
 (browser tests find elements by these constants)."""
 
+from etl.scoring.explain import ATTENDANCE_NOTES
+
 APP_TITLE = "先锋指数看板"
 DEMO_BANNER = (
     "演示数据：当前看到的是生成的演示支部，不是真实数据。放入 data/vanguard.duckdb 或设置 VANGUARD_DB 后显示真实数据。"
@@ -240,9 +242,5 @@ COLUMNS = {
 # Coded values, per column, as they are shown (data stays in codes; only tables and files translate).
 CODE_LABELS = {
     "move": MOVES,
-    "reason": {
-        "exempt": "免参加：不计入应到",
-        "compliance_only": "支委会只计入三会一课达标，不计出勤率",
-        "unmarked": "应到但没有考勤标记，按缺席计",
-    },
+    "reason": ATTENDANCE_NOTES,  # why an attendance row counts differently (etl/scoring/explain.py)
 }

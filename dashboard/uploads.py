@@ -67,6 +67,11 @@ def check(branch: str, name: str, content: bytes, kind: str, year: int | None, p
         data.version(None),  # a roster loaded into a new branch changes what its names match
     )
     if key not in st.session_state:
+        # checks made against an older data version can never be asked for again: let them go
+        for stale in [
+            k for k in st.session_state if isinstance(k, tuple) and k[:1] == ("checked",) and k[-1] != key[-1]
+        ]:
+            del st.session_state[stale]
         db = data.db()
         parsed = _read(name, content, kind, year)
         prepared = pipeline.validate(db, branch, parsed)
@@ -74,6 +79,23 @@ def check(branch: str, name: str, content: bytes, kind: str, year: int | None, p
         roster = pipeline.current_roster(db, branch)
         st.session_state[key] = Checked(name, prepared, preview, names=dict(zip(roster["member_id"], roster["name"])))
     return st.session_state[key]
+
+
+def distinct_names(files) -> list[tuple[str, bytes]]:
+    """(name, content) of each uploaded file; two files of one name (from different folders) become
+    名册.xlsx and 名册（2）.xlsx, so each keeps its own card, kind and button."""
+    seen: dict[str, int] = {}
+    batch = []
+    for f in files:
+        seen[f.name] = seen.get(f.name, 0) + 1
+        stem, dot, suffix = f.name.rpartition(".")
+        name = (
+            f.name
+            if seen[f.name] == 1
+            else (f"{stem}（{seen[f.name]}）.{suffix}" if dot else f"{f.name}（{seen[f.name]}）")
+        )
+        batch.append((name, f.getvalue()))
+    return batch
 
 
 def kind_key(name: str) -> str:

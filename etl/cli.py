@@ -12,9 +12,9 @@ import pandas as pd
 
 from etl import load, pipeline, writers
 from etl.db import Database, default_db_path
-from etl.errors import EXIT_OK, EXIT_REJECTED, UsageError, VanguardError
+from etl.errors import EXIT_OK, EXIT_REJECTED, MissingDatabase, UsageError, VanguardError
 from etl.normalize import text
-from etl.sources import KIND_NAMES, KINDS
+from etl.sources import KIND_NAMES, KINDS, bounds
 
 
 def _user(args) -> str:
@@ -58,6 +58,11 @@ def cmd_load(args) -> int:
     parsed = []
     for path in args.files:
         try:
+            if Path(path).stat().st_size > bounds.LIMITS.file_bytes:  # refused before it is read into memory
+                data_size = Path(path).stat().st_size
+                raise bounds.refuse(
+                    f"文件 {path} 大小 {data_size / 1024 / 1024:.1f} MB", bounds.LIMITS.file_bytes // 1024 // 1024, "MB"
+                )
             data = Path(path).read_bytes()
         except OSError as exc:
             print(f"✘ 无法读取文件 {path}：{exc.strerror}", file=sys.stderr)
@@ -82,8 +87,18 @@ def cmd_load(args) -> int:
     return status
 
 
+def _existing(path) -> Database:
+    """The database at path, its schema brought up to date (a database made by an older version
+    has older views); MissingDatabase when there is none — reading never creates one."""
+    db = Database(path)
+    if not db.path.exists():
+        raise MissingDatabase(f"数据库文件不存在：{db.path}。请先运行 python -m etl init --db {db.path}")
+    db.init()
+    return db
+
+
 def cmd_loads(args) -> int:
-    frame = load.list_loads(Database(args.db), args.branch)
+    frame = load.list_loads(_existing(args.db), args.branch)
     if frame.empty:
         print("还没有任何装载记录。")
         return EXIT_OK
@@ -97,7 +112,7 @@ def cmd_loads(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    done = load.undo_load(Database(args.db), args.load_id, _user(args))
+    done = load.undo_load(_existing(args.db), args.load_id, _user(args))
     print(f"已撤销装载 #{done['load_id']}（{done['branch']}，{KIND_NAMES[done['kind']]}，{done['file_name']}）。")
     return EXIT_OK
 
@@ -112,7 +127,7 @@ def cmd_scores(args) -> int:
     period = parse(args.period)  # a bad period is a usage error before the database is opened
     rules = rules_for(args.branch, args.rules)
     _check_year(period.year, rules)
-    db = Database(args.db)
+    db = _existing(args.db)
     if args.explain:
         with db.connect() as con:
             print(explain.explain_text(explain.explain_member(con, args.branch, args.period, args.explain, rules)))

@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 
 from etl.errors import DatabaseBusy, MissingDatabase, UnknownBranch, UsageError
+from etl.normalize import text
 
 DEFAULT_DB = Path("data/vanguard.duckdb")
 _LOCK_ERROR = re.compile(r"Could not set lock|Conflicting lock", re.I)
@@ -159,9 +160,17 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | 
 
 # -- branches: every lookup of a branch by name goes through these ---------------------------------
 def find_branch(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
-    """The branch's id, or None when the database has no branch of that name."""
+    """The branch's id, or None when the database has no branch of that name. Names compare as
+    normalised text (NFKC, invisible characters, spaces), so a branch stored before names were
+    normalised is still found by the name typed today."""
     row = first_row(con, "SELECT branch_id FROM branches WHERE name = ?", [name])
-    return row[0] if row else None
+    if row:
+        return row[0]
+    wanted = text(name)
+    found = [
+        bid for bid, stored in con.execute("SELECT branch_id, name FROM branches").fetchall() if text(stored) == wanted
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def require_branch(con: duckdb.DuckDBPyConnection, name: str) -> int:

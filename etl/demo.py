@@ -3,9 +3,7 @@ loaded through the same readers as any upload. Deterministic (seeded); the peopl
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import random
 from dataclasses import dataclass
 from pathlib import Path
@@ -209,16 +207,12 @@ def signin_file(folder: Path, year: Year) -> Path:
 
 def attendance_csv(folder: Path, year: Year) -> Path:
     """考勤明细 for July–December: a long CSV saved by Excel in GBK."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["日期", "活动类型", "主题", "姓名", "出勤情况"])
+    rows = [["日期", "活动类型", "主题", "姓名", "出勤情况"]]
     for (a, name), mark in year.marks.items():
         if a[0].month >= 7 and a[1] in WIDE_TYPES and mark:
-            writer.writerow(
-                [f"{a[0].year}/{a[0].month}/{a[0].day}", a[1], f"{a[0].month}月{a[1]}", name, MARK_WORDS[mark]]
-            )
+            rows.append([f"{a[0].year}/{a[0].month}/{a[0].day}", a[1], f"{a[0].month}月{a[1]}", name, MARK_WORDS[mark]])
     path = folder / f"{YEAR}年下半年考勤明细.csv"
-    path.write_bytes(out.getvalue().encode("gbk"))
+    path.write_bytes(writers.rows_csv_text(rows, "\r\n").encode("gbk"))  # as Excel saves it
     return path
 
 
@@ -271,17 +265,15 @@ def study_files(folder: Path, rng: random.Random, year: Year) -> list[Path]:
                 daily.append([p.name, BRANCH, day, pts])
         day += dt.timedelta(days=1)
     daily_path = _xlsx(folder / "学习强国积分明细_上半年.xlsx", [("积分明细", daily, [])])
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["姓名", "所属组织", "统计日期", "总积分"])
+    rows = [["姓名", "所属组织", "统计日期", "总积分"]]
     for month in range(6, 13):
         as_of = dt.date(YEAR, month, 28)
         for k, p in enumerate(people):
             if month > 6:
                 totals[p.name] += rng.randint(300, 1200) if k % 6 else rng.randint(50, 300)
-            writer.writerow([p.name, BRANCH, as_of.isoformat(), totals[p.name]])
+            rows.append([p.name, BRANCH, as_of.isoformat(), totals[p.name]])
     totals_path = folder / "学习强国累计积分_下半年.csv"
-    totals_path.write_bytes(("\ufeff" + out.getvalue()).encode("utf-8"))
+    totals_path.write_bytes(("\ufeff" + writers.rows_csv_text(rows, "\r\n")).encode("utf-8"))
     return [daily_path, totals_path]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from etl.db import Database, ensure_branch, first_row, statement
+from etl.db import Database, ensure_branch, find_branch, first_row, statement
 from etl.errors import LoadRefused
 from etl.sources.roster import CLEAN_COLUMNS
 
@@ -73,7 +73,9 @@ def _key_join(keys: list[str], left: str, right: str) -> str:
 
 
 def _insert_facts(con, table: str, frame: pd.DataFrame, load_id: int, bid: int) -> tuple[int, int]:
-    """(rows inserted, live rows of other loads they replace)."""
+    """(rows inserted, live rows of other loads they replace). The two statements are written from
+    FACT_TABLES — table, key and column names of this module, never anything a file holds — so one
+    function serves every fact table; every value is a parameter."""
     if frame is None or frame.empty:
         return 0, 0
     keys, columns = FACT_TABLES[table]
@@ -99,19 +101,14 @@ def _load_roster(con, frame: pd.DataFrame, load_id: int, bid: int, partial: bool
     frame = frame.copy()
     new = frame["member_id"].isna()
     if new.any():
-        ids = [r[0] for r in con.execute("SELECT nextval('member_id_seq') FROM range(?)", [int(new.sum())]).fetchall()]
+        ids = [r[0] for r in con.execute(_sql("new_member_ids"), {"count": int(new.sum())}).fetchall()]
         frame.loc[new, "member_id"] = ids
-        con.executemany(
-            "INSERT INTO members (member_id, branch_id, first_load_id) VALUES (?, ?, ?)",
-            [[i, bid, load_id] for i in ids],
-        )
+        con.executemany(_sql("insert_member"), [[i, bid, load_id] for i in ids])
     frame["member_id"] = frame["member_id"].astype("int64")
     staged = _stage(frame, ROSTER_COLUMNS)
     con.register("staged", staged)
     try:
-        replaced = con.execute(
-            "SELECT count(*) FROM live_member_versions WHERE member_id IN (SELECT member_id FROM staged)"
-        ).fetchall()[0][0]
+        replaced = first_row(con, _sql("roster_replaced"), {"branch_id": bid})[0]
         con.execute(
             f"INSERT INTO member_versions (load_id, branch_id, status, {', '.join(ROSTER_COLUMNS)}) "
             f"SELECT ?, ?, '在册', {', '.join(ROSTER_COLUMNS)} FROM staged",
@@ -189,10 +186,8 @@ def write_load(
                         result.rows_replaced += replaced
             if kind == "attendance":
                 result.unmarked = unmarked_by_activity(con, load_id, bid)
-            con.execute(
-                "UPDATE loads SET rows_loaded = ?, rows_replaced = ? WHERE load_id = ?",
-                [result.rows_loaded, result.rows_replaced, load_id],
-            )
+            counts = {"rows_loaded": result.rows_loaded, "rows_replaced": result.rows_replaced, "load_id": load_id}
+            con.execute(_sql("set_load_counts"), counts)
             if dry_run:
                 raise _DryRun
             say(0.9, f"已写入 {result.rows_loaded} 行，正在提交")
@@ -226,12 +221,13 @@ def undo_load(db: Database, load_id: int, user: str) -> dict:
                 raise LoadRefused(
                     f"不能撤销名册装载 #{load_id}：以下装载用到了只在这份名册中的党员：{names}。请先撤销它们。"
                 )
-        con.execute(
-            "UPDATE loads SET undone_at = ?, undone_by = ? WHERE load_id = ?", [dt.datetime.now(), user, load_id]
-        )
+        con.execute(_sql("mark_undone"), {"now": dt.datetime.now(), "user": user, "load_id": load_id})
     return {"load_id": load_id, "kind": kind, "file_name": file_name, "branch": branch}
 
 
 def list_loads(db: Database, branch: str | None = None) -> pd.DataFrame:
     with db.connect() as con:
-        return con.execute(_sql("list_loads"), {"branch": branch}).df()
+        bid = None if branch is None else find_branch(con, branch)
+        if branch is not None and bid is None:
+            bid = -1  # no such branch: an empty history
+        return con.execute(_sql("list_loads"), {"branch_id": bid}).df()

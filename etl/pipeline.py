@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from etl import load
-from etl.db import Database, statement
+from etl.db import Database, find_branch, statement
 from etl.errors import LoadRefused
 from etl.members import MemberMatcher, empty_roster
 from etl.rules import Rules, rules_for
@@ -49,7 +49,10 @@ def current_roster(db: Database, branch: str) -> pd.DataFrame:
     if not db.path.exists():
         return empty_roster()
     with db.connect() as con:
-        return con.execute(statement("etl.sql", "lookup/roster_for_matching"), {"branch": branch}).df()
+        bid = find_branch(con, branch)
+        if bid is None:
+            return empty_roster()
+        return con.execute(statement("etl.sql", "lookup/roster_for_matching"), {"branch_id": bid}).df()
 
 
 def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None = None) -> Prepared:

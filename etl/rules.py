@@ -32,6 +32,8 @@ DEFAULT_LIMITS = {
     "total_points_max": 1_000_000,
     "item_points_max": 100,
 }
+# Years must make dates: a first year of 0 or a float would not.
+LIMIT_RANGES = {"first_year": (1900, 2100), "roster_first_year": (1800, 2100), "years_ahead": (0, 50)}
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -116,7 +118,10 @@ def check(data: dict) -> None:
     for key in data.get("limits", {}):
         if key not in DEFAULT_LIMITS:
             raise RulesError(f"规则“limits.{key}”不是已知的限值（可用：{'、'.join(DEFAULT_LIMITS)}）")
-        _number(data, f"limits.{key}", 0, 1e12)
+        low, high = LIMIT_RANGES.get(key, (0, 1e12))
+        value = _number(data, f"limits.{key}", low, high)
+        if key in LIMIT_RANGES and not isinstance(value, int):
+            raise RulesError(f"规则“limits.{key}”应为整数年份或年数，实为 {value!r}")
     thresholds = data.get("stars", {}).get("thresholds")
     if not (isinstance(thresholds, list) and len(thresholds) == 4 and thresholds == sorted(thresholds, reverse=True)):
         raise RulesError("规则“stars.thresholds”应为从高到低的四个分数线，如 [90, 80, 70, 60]")

@@ -11,6 +11,7 @@ readers drop that quote again, so a file the tool wrote loads back unchanged.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import math
@@ -154,6 +155,15 @@ def neutral(value):
     if is_risky_text(value) and not _is_number(value):
         return "'" + value
     return value
+
+
+def rows_csv_text(rows, lineterminator: str = "\n") -> str:
+    """Rows of cells as CSV text, formula-like text neutralised (the demo's files, say)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator=lineterminator)
+    for row in rows:
+        writer.writerow([neutral(value) for value in row])
+    return out.getvalue()
 
 
 def csv_text(frame: pd.DataFrame) -> str:

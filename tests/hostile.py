@@ -33,11 +33,37 @@ def _rewrite_sheet(data: bytes, edit) -> bytes:
     return out.getvalue()
 
 
-def far_cell(path: Path) -> Path:
-    """A roster-looking sheet that declares A1:B2 and holds one more cell at XFD1048576."""
+FAR_CELLS = {
+    "double quotes": b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>',
+    "single quotes": b"<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",
+    "a line break before r": b'<row\nr="1048576"><c\nr="XFD1048576"><v>1</v></c></row>',
+    "lower case": b'<row r="1048576"><c r="xfd1048576"><v>1</v></c></row>',
+    "no row reference": b'<row><c r="XFD1048576"><v>1</v></c></row>',
+    "spaces and single quotes after a line break": b"<row>\n <c\n  r = 'XFD1048576'><v>1</v></c></row>",
+}
+
+
+def far_cell(path: Path, form: str = "double quotes") -> Path:
+    """A roster-looking sheet that declares A1:B2 and holds one more cell at XFD1048576, written in
+    one of the forms of FAR_CELLS."""
     data = _xlsx_bytes([["姓名", "党小组"], ["张三", "第一党小组"]])
-    far = b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'
+    far = FAR_CELLS[form] + b"</sheetData>"
     path.write_bytes(_rewrite_sheet(data, lambda xml: xml.replace(b"</sheetData>", far)))
+    return path
+
+
+def far_cell_elsewhere(path: Path) -> Path:
+    """The far cell in a worksheet stored outside xl/worksheets/ (the workbook's relations say where)."""
+    source = zipfile.ZipFile(io.BytesIO(far_cell(path).read_bytes()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info)
+            name = info.filename.replace("xl/worksheets/sheet1.xml", "xl/elsewhere/data1.xml")
+            if info.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                part = part.replace(b"worksheets/sheet1.xml", b"elsewhere/data1.xml")
+            target.writestr(name, part)
+    path.write_bytes(out.getvalue())
     return path
 
 

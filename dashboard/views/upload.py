@@ -72,7 +72,7 @@ def preview_card(item: uploads.Checked, partial: bool) -> None:
     with st.expander(S.UPLOAD_PREVIEW.format(n=min(50, item.prepared.rows_clean))):
         st.dataframe(ui.labelled(item.rows()), hide_index=True, key=f"preview-{item.name}")
     if st.button(S.UPLOAD_CONFIRM, key=f"confirm-{item.name}", type="primary"):
-        bar = st.progress(0.0, text=S.UPLOAD_PROGRESS.format(name=item.name))
+        bar = st.progress(0.0, text=S.UPLOAD_PROGRESS.format(name=ui.literal(item.name)))
         try:
             uploads.confirm_load(item, partial, lambda f, msg: bar.progress(f, text=msg))
         except VanguardError as exc:
@@ -136,11 +136,12 @@ files = st.file_uploader(
     S.UPLOAD_WIDGET, type=["xlsx", "xls", "xlsm", "ods", "csv"], accept_multiple_files=True, key="upload-files"
 )
 if files and branch:
-    for item in uploads.check_batch(branch, [(f.name, f.getvalue()) for f in files], year, partial):
+    for item in uploads.check_batch(branch, uploads.distinct_names(files), year, partial):
         file_card(item, partial)
 
-if branch in data.branches():
-    history(branch)
+known = {text(name): name for name in data.branches()}  # a branch stored before names were normalised
+if branch in known:
+    history(known[branch])
 
 st.subheader(S.TEMPLATES_TITLE)
 ui.template_buttons("template")

@@ -43,10 +43,16 @@ LIMITS = Limits()
 _CHUNK = 1 << 22
 # A reference past column Z or at row 300,000 or beyond: only then is a sheet's extent worth a
 # closer look (one C-speed search that finds nothing in an ordinary file).
-_FAR_REF = re.compile(rb' r="(?:[A-Z]{2,3}\d|[A-Z]{0,3}(?:[3-9]\d{5}|\d{7,})")')
-_TAG = re.compile(rb"<(row|c)(?=[\s>/])([^>]*)>")
-_REF = re.compile(rb'\br="([A-Z]{0,3})(\d+)"')
-_MERGE = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)"')
+_FAR_REF = re.compile(rb""" r=["'](?:[A-Za-z]{2,3}\d|[A-Za-z]{0,3}(?:[3-9]\d{5}|\d{7,})["'])""")
+# Forms ordinary writers never use but a reader may accept — namespace-prefixed row and cell tags,
+# a reference attribute right after a line break or a tab, spaces around its "=" — send the part to
+# the exact measurement (text that merely contains them costs only that slower look).
+_UNUSUAL = (b":c ", b":c>", b":row", b"\nr=", b"\tr=", b"\rr=", b"r =", b"r= ")
+_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s>/])([^>]*)>")
+_REF = re.compile(rb"""\br\s*=\s*["']([A-Za-z]{0,3})(\d*)["']""")
+_MERGE = re.compile(
+    rb"""<(?:[A-Za-z_][\w.-]*:)?mergeCell\b[^>]*?\bref\s*=\s*["']([A-Za-z]{1,3})(\d+):([A-Za-z]{1,3})(\d+)["']"""
+)
 
 
 def refuse(what: str, limit: int, unit: str, hint: str = "请删除多余的行、列或空白区域后另存再上传") -> UnreadableFile:
@@ -54,9 +60,9 @@ def refuse(what: str, limit: int, unit: str, hint: str = "请删除多余的行�
 
 
 def column_index(letters: bytes | str) -> int:
-    """'A' → 1, 'XFD' → 16384."""
+    """'A' → 1, 'XFD' → 16384 (either case)."""
     index = 0
-    for ch in letters if isinstance(letters, str) else letters.decode():
+    for ch in (letters if isinstance(letters, str) else letters.decode()).upper():
         index = index * 26 + ord(ch) - 64
     return index
 
@@ -69,7 +75,7 @@ def check_size(data: bytes, limits: Limits = LIMITS) -> None:
 def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError) as exc:
         raise UnreadableFile(f"无法打开该表格文件（{type(exc).__name__}）：文件可能已损坏，或不是 Excel 文件") from None
     declared = sum(info.file_size for info in book.infolist())
     if declared > limits.unzipped_bytes:
@@ -78,23 +84,31 @@ def _open_zip(data: bytes, limits: Limits) -> zipfile.ZipFile:
 
 
 def check_xlsx(data: bytes, limits: Limits = LIMITS) -> None:
-    """Scan every worksheet's XML before calamine reads it; UnreadableFile past a limit."""
+    """Scan every XML part before calamine reads the file — the worksheets wherever the workbook
+    says they are, the shared strings, everything: a part's real decompressed size, and for any
+    part with rows and cells, its extent. UnreadableFile past a limit; the cell limit holds for
+    the whole workbook."""
     book = _open_zip(data, limits)
+    cells = 0
     for info in book.infolist():
-        if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-            _scan_sheet(book, info, limits)
+        if info.filename.lower().endswith((".xml", ".rels")):
+            cells += _scan_sheet(book, info, limits)
+            if cells > limits.cells:
+                raise refuse("全部工作表的单元格数量", limits.cells, "个")
 
 
 @dataclass
 class _Extent:
     rows: int = 0  # <row> elements
     cells: int = 0  # <c> elements
-    refs: int = 0  # r="…" attributes (an ordinary file has one on every row and cell)
+    refs: int = 0  # tags that begin <row r=" or <c r=" (an ordinary writer's every row and cell)
     far: bool = False  # a reference past column Z or past the row limit
+    unusual: bool = False  # a form of reference or tag ordinary writers do not use
     merged: list = None
 
 
-def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> int:
+    """The part's cells, after checking its extent against the limits."""
     extent, read, tail = _Extent(merged=[]), 0, b""
     try:
         with book.open(info) as stream:
@@ -111,8 +125,10 @@ def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
         raise UnreadableFile(
             f"工作表数据已损坏（{type(exc).__name__}），无法读取：请在 Excel/WPS 中打开后另存再上传"
         ) from None
+    if not extent.rows and not extent.cells:
+        return 0  # not a worksheet: its size was what mattered
     highest_row, widest = limits.rows - 1, 26  # what the fast path proves: below the row limit, within A–Z
-    if extent.far or extent.refs != extent.rows + extent.cells:
+    if extent.far or extent.unusual or extent.refs != extent.rows + extent.cells:
         # an unusual sheet (far or wide references, or rows and cells without references): measure it
         highest_row, widest = _measure(book.read(info))
         if highest_row > limits.rows:
@@ -124,13 +140,17 @@ def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
     area = sum((r1 - r0 + 1) * max(0, min(c1, widest) - c0 + 1) for r0, c0, r1, c1 in extent.merged)
     if area > limits.merged_cells:
         raise refuse("合并单元格覆盖的区域", limits.merged_cells, "个单元格")
+    return extent.cells
 
 
 def _count(body: bytes, extent: _Extent, limits: Limits) -> None:
     extent.rows += body.count(b"<row ") + body.count(b"<row>")
     extent.cells += body.count(b"<c ") + body.count(b"<c>")
-    extent.refs += body.count(b' r="')
+    # Any other form — single quotes, a line break or spaces around r=, a reference not first, none
+    # at all — makes these counts differ, and the part is measured exactly.
+    extent.refs += body.count(b'<row r="') + body.count(b'<c r="')
     extent.far = extent.far or _FAR_REF.search(body) is not None
+    extent.unusual = extent.unusual or any(form in body for form in _UNUSUAL)
     if b"<mergeCell" in body:
         extent.merged += [
             (int(r0), column_index(c0), int(r1), column_index(c1)) for c0, r0, c1, r1 in _MERGE.findall(body)
@@ -149,6 +169,8 @@ def _measure(xml: bytes) -> tuple[int, int]:
     row = column = highest = widest = 0
     for tag, attributes in _TAG.findall(xml):
         ref = _REF.search(attributes)
+        if ref and not ref[1] and not ref[2]:
+            ref = None
         if tag == b"row":
             row = int(ref[2]) if ref else row + 1
             column = 0
@@ -171,52 +193,37 @@ def check_grid(name: str, height: int, width: int, limits: Limits = LIMITS) -> N
         raise refuse(f"工作表“{name}”的表格区域 {height:,} 行 × {width:,} 列", limits.cells, "个单元格")
 
 
-def read_in_child(read, data: bytes, limits: Limits = LIMITS):
-    """``read(data)`` in a spawned child process under a memory limit: its result, or the
-    UnreadableFile it raised, or an UnreadableFile when the child ran out of memory, crashed or
-    took too long. Nothing it meets can take this process down."""
-    import multiprocessing
+def read_in_child(data: bytes, limits: Limits = LIMITS) -> list[tuple[str, list[list]]]:
+    """The sheets of a file read by python-calamine in a child process (``python -m
+    etl.sources.child_reader``) under a memory limit: its (name, grid) pairs, or the UnreadableFile
+    it raised, or an UnreadableFile when it ran out of memory, crashed or took too long. Nothing
+    the file holds can take this process down. A fresh interpreter, not multiprocessing: a spawned
+    child would re-import the parent's ``__main__`` — under Streamlit, the dashboard itself."""
+    import pickle
+    import subprocess
+    import sys
 
-    context = multiprocessing.get_context("spawn")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(read, data, sender, limits.child_memory_bytes), daemon=True)
-    child.start()
-    sender.close()
-    outcome = ("timeout", None)
     try:
-        if receiver.poll(limits.child_seconds):
-            outcome = receiver.recv()
-    except (EOFError, OSError):
-        outcome = ("died", None)
-    finally:
-        receiver.close()
-        child.join(5)
-        if child.is_alive():
-            child.kill()
-            child.join()
-    kind, payload = outcome
+        done = subprocess.run(
+            [sys.executable, "-m", "etl.sources.child_reader", str(limits.child_memory_bytes)],
+            input=data,
+            capture_output=True,
+            timeout=limits.child_seconds,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise UnreadableFile(
+            f"读取该文件超过 {limits.child_seconds} 秒仍未完成：文件过大或结构异常，请另存为 .xlsx 后重试"
+        ) from None
+    try:
+        kind, payload = pickle.loads(done.stdout) if done.returncode == 0 else ("died", None)
+    except Exception:
+        kind, payload = "died", None
     if kind == "ok":
         return payload
     if kind == "refused":
         raise UnreadableFile(payload)
-    if kind == "timeout":
-        raise UnreadableFile(
-            f"读取该文件超过 {limits.child_seconds} 秒仍未完成：文件过大或结构异常，请另存为 .xlsx 后重试"
-        )
     raise UnreadableFile(
-        "读取该文件时超出内存上限或读取器出错：文件可能已损坏，或声明了过大的表格区域。请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
+        "读取该文件时超出内存上限或读取器出错：文件可能已损坏，或声明了过大的表格区域。"
+        "请在 Excel/WPS 中打开后另存为 .xlsx 再上传"
     )
-
-
-def _child(read, data: bytes, sender, memory_bytes: int) -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    try:
-        sender.send(("ok", read(data)))
-    except UnreadableFile as exc:
-        sender.send(("refused", str(exc)))
-    except BaseException as exc:  # a panic in the reader included: the parent makes it a refusal
-        sender.send(("error", type(exc).__name__))
-    finally:
-        sender.close()

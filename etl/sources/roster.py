@@ -157,13 +157,14 @@ def _check_duplicates(frame: pd.DataFrame, sheet: SheetContext, report: Report) 
     for _, group in coded.groupby("member_code"):
         if len(group) > 1:
             flagged.update(group["src_row"])
+            who = describe(group.assign(status="在册"))  # once per code, not once per row
             for r in group.itertuples():
                 report.add(
                     sheet.name,
                     r.src_row,
                     sheet.label("member_code"),
                     r.member_code,
-                    f"党员编号重复：{describe(group.assign(status='在册'))}",
+                    f"党员编号重复：{who}",
                     "同一编号只能对应一位党员",
                 )
     for _, group in keyed[keyed["member_code"].isna()].groupby("_key"):

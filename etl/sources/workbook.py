@@ -74,8 +74,12 @@ def _read_csv(data: bytes, name: str) -> list[Sheet]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    if text.count("\n") > bounds.LIMITS.rows:
+    # Bounded before parsing: rows by line breaks of either kind (a file may use bare CR), cells by
+    # delimiters — cheap counts, so a huge CSV never becomes a huge grid.
+    if max(text.count("\n"), text.count("\r")) > bounds.LIMITS.rows:
         raise bounds.refuse("行数", bounds.LIMITS.rows, "行")
+    if text.count(delimiter) > bounds.LIMITS.cells:
+        raise bounds.refuse("单元格数量", bounds.LIMITS.cells, "个")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         grid = list(reader)
@@ -129,12 +133,15 @@ def _read_spreadsheet(data: bytes) -> list[Sheet]:
 
 def _calamine_sheets(data: bytes) -> list[Sheet]:
     book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    sheets = []
+    sheets, cells = [], 0
     for meta in book.sheets_metadata:
         if str(meta.typ) != "SheetTypeEnum.WorkSheet":
             continue
         sheet = book.get_sheet_by_name(meta.name)
         bounds.check_grid(meta.name, sheet.height, sheet.width)
+        cells += sheet.height * sheet.width
+        if cells > bounds.LIMITS.cells:
+            raise bounds.refuse("全部工作表的表格区域", bounds.LIMITS.cells, "个单元格")
         grid = sheet.to_python(skip_empty_area=False)
         try:
             merged = sheet.merged_cell_ranges
@@ -167,12 +174,12 @@ def read_sheets(data: bytes, name: str) -> list[Sheet]:
             bounds.check_xlsx(data)  # .xlsx / .xlsm: scanned here, read in this process
             return _read_spreadsheet(data)
         # .xls (no XML to scan), .ods (repeat attributes), .xlsb and anything else: a child process
-        return [Sheet(sheet_name, grid) for sheet_name, grid in bounds.read_in_child(_read_grids, data)]
+        return [Sheet(sheet_name, grid) for sheet_name, grid in bounds.read_in_child(data)]
     if suffix in CSV_SUFFIXES or not suffix:
         return _read_csv(data, name)
     raise UnreadableFile(f"不支持的文件类型“{suffix}”：请上传 .xlsx、.xls、.ods 或 .csv 文件")
 
 
-def _read_grids(data: bytes) -> list[tuple[str, list[list]]]:
-    """What a child process sends back: (sheet name, grid) pairs."""
+def read_grids(data: bytes) -> list[tuple[str, list[list]]]:
+    """What the child reader (etl.sources.child_reader) sends back: (sheet name, grid) pairs."""
     return [(sheet.name, sheet.grid) for sheet in _read_spreadsheet(data)]

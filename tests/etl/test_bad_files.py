@@ -63,8 +63,11 @@ def run_bounded(args: list[str], seconds: int = 60, memory_gb: int = 2) -> subpr
 
 
 # --- bounded work before reading --------------------------------------------------------------------
-def test_a_far_cell_is_refused_before_the_reader_allocates(db_path, tmp_path):
-    done = run_bounded(["load", "--db", str(db_path), "--branch", BRANCH, str(hostile.far_cell(tmp_path / "far.xlsx"))])
+@pytest.mark.parametrize("form", [*hostile.FAR_CELLS, "a worksheet outside xl/worksheets"])
+def test_a_far_cell_is_refused_before_the_reader_allocates(db_path, tmp_path, form):
+    path = tmp_path / "far.xlsx"
+    far = hostile.far_cell_elsewhere(path) if form.startswith("a worksheet") else hostile.far_cell(path, form)
+    done = run_bounded(["load", "--db", str(db_path), "--branch", BRANCH, str(far)])
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert "far.xlsx" in done.stderr and "上限 300,000 行" in done.stderr
 
@@ -104,7 +107,7 @@ def test_a_roster_repeating_one_name_5000_times_reports_linearly(db_path, tmp_pa
 
 def test_cut_xml_is_a_refusal(db_path, tmp_path, capsys):
     err = refused(db_path, capsys, hostile.cut_xml(tmp_path / "cut.xlsx", [STUDY, ["张三", "2025-03-01", 10]] * 50))
-    assert "cut.xlsx" in err and ("损坏" in err or "无法" in err)
+    assert "cut.xlsx" in err and "无法打开该表格文件（XmlError）" in err  # calamine's XML error, as a refusal
 
 
 def test_a_csv_field_of_200000_characters_is_a_refusal(db_path, tmp_path, capsys):
@@ -216,8 +219,12 @@ def test_the_full_roster_after_a_half_one_brings_everyone_back(tmp_path, capsys)
 
 
 # --- pipes ------------------------------------------------------------------------------------------
-def test_a_closed_pipe_ends_quietly(db_path):
-    script = f"{sys.executable} -m etl scores --db {db_path} --branch {BRANCH} --period 2025 --format csv | head -1"
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """More output than a pipe holds (64 KB), so the writer really meets the closed pipe."""
+    db = tmp_path / "v.duckdb"
+    people = [["姓名", "党小组", "党员类别"]] + [[f"党员{i:04d}", "第一党小组", "正式"] for i in range(3000)]
+    assert main(["load", "--db", str(db), "--branch", BRANCH, str(fb.csv_file(tmp_path / "r.csv", people))]) == 0
+    script = f"{sys.executable} -m etl scores --db {db} --branch {BRANCH} --period 2025 --format csv | head -1"
     done = subprocess.run(
         ["bash", "-o", "pipefail", "-c", script],
         capture_output=True,
@@ -226,3 +233,23 @@ def test_a_closed_pipe_ends_quietly(db_path):
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     assert done.stdout.startswith("branch,period,member") and done.stderr == "" and done.returncode == 0
+    full = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "scores",
+            "--db",
+            str(db),
+            "--branch",
+            BRANCH,
+            "--period",
+            "2025",
+            "--format",
+            "csv",
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert len(full.stdout) > 128 * 1024  # the case is real: the output does not fit in the pipe

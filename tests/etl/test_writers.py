@@ -1,6 +1,8 @@
 """Every spreadsheet the tool writes keeps formula-like text as text. Export paths, all through
-etl.writers: the dashboard's CSV and xlsx downloads of every chart and table, the upload report's
-xlsx, `etl scores --format csv`, the templates and the demo's files."""
+etl.writers: the dashboard's CSV and xlsx downloads of every chart and table (components.to_csv,
+components.to_xlsx), the upload report's xlsx (Report.frame → components.to_xlsx), `etl scores
+--format csv` (writers.csv_text), and writers.workbook, which writes the templates and the demo's
+xlsx files (their content is ours, so only the writer itself is tested here)."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ import pandas as pd
 import pytest
 
 from dashboard import components
-from etl import templates, writers
+from etl import writers
 from etl.cli import main
 from etl.sources.workbook import read_sheets
+from etl.validate import Report
 from tests import filebuilders as fb
 from tests.conftest import BRANCH
 
@@ -31,9 +34,19 @@ def csv_rows(text: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
 
 
+def report_xlsx(frame: pd.DataFrame) -> bytes:
+    """The upload page's report download: a real Report's frame, exported as the page does, with
+    the risky values as the cells it quotes and the scores in a column of its own."""
+    report = Report("x.xlsx")
+    for value in frame["name"]:
+        report.add("S", 2, "A（姓名）", value, "名册中没有这位党员")
+    exported = report.frame().assign(score=list(frame["score"]), text=list(frame["text"]))
+    return components.to_xlsx({"检查报告": exported[["内容", "score", "text"]]})
+
+
 XLSX_PATHS = {
     "download xlsx": lambda frame: components.to_xlsx({"表": frame}),
-    "upload report xlsx": lambda frame: components.to_xlsx({"检查报告": frame.rename(columns={"name": "内容"})}),
+    "upload report xlsx": lambda frame: report_xlsx(frame),
     "writers.workbook (templates, demo files)": lambda frame: writers.workbook(
         [writers.Sheet("S", writers.frame_rows(frame))]
     ),
@@ -85,9 +98,3 @@ def test_etl_scores_csv_neutralises_names(tmp_path, capsys):
     rows = csv_rows(capsys.readouterr().out)
     assert {r[2] for r in rows[1:]} == {"'=1+1", "'@张三"}
     assert {r[10] for r in rows[1:]} == {"3.00", "0.00"}  # deduction: numbers as they were
-
-
-def test_templates_are_written_by_the_safe_writer():
-    for kind in templates.TEMPLATES:
-        cells = xlsx_cells(templates.build(kind))
-        assert all(c.data_type != "f" for row in cells for c in row)

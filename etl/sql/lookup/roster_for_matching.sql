@@ -2,6 +2,6 @@
 -- The columns are etl.members.ROSTER_COLUMNS.
 SELECT m.member_id, m.name, m.member_code, m.party_group, m.category, m.is_committee,
        m.joined, m.transferred_in, m.transferred_out, m.status
-FROM live_member_versions m JOIN branches b USING (branch_id)
-WHERE b.name = $branch
+FROM live_member_versions m
+WHERE m.branch_id = $branch_id
 ORDER BY m.member_id

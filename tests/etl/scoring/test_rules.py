@@ -71,8 +71,10 @@ def test_switching_study_off_drops_it_from_the_base(tmp_path, db):
 
 
 def test_a_branch_may_have_its_own_rules_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(rules_module, "DEFAULT_RULES", with_change(tmp_path, "per_late = 1", "per_late = 1"))
-    assert rules_for("没有自己规则的支部").sha256 == load_rules(DEFAULT_RULES).sha256
+    default = with_change(tmp_path, "per_late = 1", "per_late = 1  # this installation's default")
+    monkeypatch.setattr(rules_module, "DEFAULT_RULES", default)
+    # a branch without its own file gets the installation's default (not the shipped one)
+    assert rules_for("没有自己规则的支部").sha256 == load_rules(default).sha256 != load_rules(DEFAULT_RULES).sha256
     own = tmp_path / "rules" / "实验学校党支部.toml"
     own.parent.mkdir()
     own.write_text(DEFAULT_RULES.read_text(encoding="utf-8").replace("per_late = 1", "per_late = 2"), encoding="utf-8")
