@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import pipeline
+from etl import demo, pipeline
 from etl.db import Database
 from tests import filebuilders as fb
 
@@ -51,3 +51,12 @@ def loaded_roster(db, roster_file):
     prepared, result = load_path(db, roster_file)
     assert result is not None, prepared.report.text()
     return result
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Database:
+    """The demo branch's year, built once per test session (tests may add other branches to it)."""
+    folder = tmp_path_factory.mktemp("demo")
+    db = Database(folder / "demo.duckdb")
+    demo.build(db, files_dir=folder / "files")
+    return db

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import demo
 from etl.db import Database
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
@@ -18,14 +17,6 @@ PAGES = {
     "member": "views/member.py",
     "upload": "views/upload.py",
 }
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory) -> Database:
-    folder = tmp_path_factory.mktemp("demo")
-    db = Database(folder / "demo.duckdb")
-    demo.build(db, files_dir=folder / "files")
-    return db
 
 
 @pytest.fixture

@@ -4,18 +4,10 @@ import pandas as pd
 import pytest
 
 from etl import demo
-from etl.db import Database, require_branch
+from etl.db import require_branch
 from etl.rules import load_rules
 from etl.scoring import engine
 from etl.scoring.period import month, parse
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Database:
-    folder = tmp_path_factory.mktemp("many-periods")
-    db = Database(folder / "demo.duckdb")
-    demo.build(db, files_dir=folder / "files")
-    return db
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
