@@ -40,8 +40,7 @@ def refresh_version() -> str:
     """Read the data versions once for this run (the app calls this at the top of every run): the
     database's, and each branch's, so one branch's upload leaves the other branches' caches alone."""
     with db().connect() as con:
-        version = queries.data_version(con)
-        st.session_state[_BRANCH_VERSIONS] = queries.branch_versions(con)
+        version, st.session_state[_BRANCH_VERSIONS] = queries.data_versions(con)
     st.session_state[VERSION_KEY] = version
     return version
 

@@ -10,26 +10,27 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import frames
-from etl.db import find_branch, first_row, require_branch, statement
+from etl.db import find_branch, require_branch, statement
 from etl.rules import Rules
 from etl.scoring import engine, explain, service
-from etl.scoring.period import Period, month
+from etl.scoring.period import Period, month, month_index
 
 
 def _sql(name: str) -> str:
     return statement("dashboard.sql", name)
 
 
-def data_version(con) -> str:
-    """Of the whole database: changes with every load and every undo of any branch."""
-    n, last, undone = first_row(con, _sql("data_version"))
-    return f"{n}:{last}:{undone}"
-
-
-def branch_versions(con) -> dict[str, tuple[str, int]]:
-    """branch → (its data version, its live loads): changes only with that branch's loads and undos."""
+def data_versions(con) -> tuple[str, dict[str, tuple[str, int]]]:
+    """(the whole database's data version, branch → (its data version, its live loads)). A branch's
+    changes only with that branch's loads and undos; the database's, derived from them, with any."""
     rows = con.execute(_sql("data_versions")).fetchall()
-    return {branch: (f"{n}:{last}:{undone}", n) for branch, n, last, undone in rows}
+    branches = {branch: (f"{n}:{last}:{undone}", n) for branch, n, last, undone in rows}
+    whole = (
+        sum(r[1] for r in rows),
+        max((r[2] for r in rows if r[2] is not None), default=None),
+        max((r[3] for r in rows if r[3] is not None), default=None),
+    )
+    return f"{whole[0]}:{whole[1]}:{whole[2]}:{len(rows)}", branches
 
 
 def branches(con) -> list[str]:
@@ -78,7 +79,7 @@ def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
         _sql("veto_watch"),
         {
             "branch_id": require_branch(con, branch),
-            "end_month": period.end.year * 12 + period.end.month - 1,
+            "end_month": month_index(period.end),
             "veto_months": int(rules["veto"]["absent_months"]),
         },
     ).df()

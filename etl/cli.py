@@ -58,8 +58,8 @@ def cmd_load(args) -> int:
     parsed = []
     for path in args.files:
         try:
-            if Path(path).stat().st_size > bounds.LIMITS.file_bytes:  # refused before it is read into memory
-                data_size = Path(path).stat().st_size
+            data_size = Path(path).stat().st_size
+            if data_size > bounds.LIMITS.file_bytes:  # refused before it is read into memory
                 raise bounds.refuse(
                     f"文件 {path} 大小 {data_size / 1024 / 1024:.1f} MB", bounds.LIMITS.file_bytes // 1024 // 1024, "MB"
                 )

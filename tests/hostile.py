@@ -90,3 +90,17 @@ def million_rows(path: Path, rows: int = 1_000_000) -> Path:
         for r in range(1, rows + 1):
             sheet.write_row(r, 0, ["张三", "2025-03-01", 1])
     return path
+
+
+def encrypted_flag(path: Path) -> Path:
+    """A workbook whose worksheet entry carries the zip's "encrypted" flag."""
+    data = bytearray(_xlsx_bytes([["姓名", "党小组", "党员类别"], ["张三", "第一党小组", "正式"]]))
+    name = b"xl/worksheets/sheet1.xml"
+    for signature, flag_offset, name_offset in ((b"PK\x03\x04", 6, 30), (b"PK\x01\x02", 8, 46)):
+        start = 0
+        while (start := data.find(signature, start)) != -1:
+            if data[start + name_offset : start + name_offset + len(name)] == name:
+                data[start + flag_offset] |= 0x01
+            start += 4
+    path.write_bytes(bytes(data))
+    return path

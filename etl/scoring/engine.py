@@ -11,7 +11,7 @@ import pandas as pd
 
 from etl.db import first_row, statement
 from etl.rules import APPRAISAL, GRADES, HONOUR, Rules
-from etl.scoring.period import Period
+from etl.scoring.period import Period, month_index
 
 MEMBER_CSV = [
     "branch",
@@ -62,18 +62,14 @@ def _register_rules(con: duckdb.DuckDBPyConnection, rules: Rules) -> None:
 
 def lookback_month(period: Period, months: int) -> int:
     """The month index (year × 12 + month − 1) where a run that vetoes the period may start."""
-    return period.start.year * 12 + period.start.month - 1 - (months - 1)
-
-
-def _month_index(day) -> int:
-    return day.year * 12 + day.month - 1
+    return month_index(period.start) - (months - 1)
 
 
 def _register_periods(con: duckdb.DuckDBPyConnection, periods: list[Period]) -> None:
     con.register(
         "scoring_periods",
         pd.DataFrame(
-            [(p.label, p.start, p.end, p.year, p.grain, _month_index(p.start), _month_index(p.end)) for p in periods],
+            [(p.label, p.start, p.end, p.year, p.grain, month_index(p.start), month_index(p.end)) for p in periods],
             columns=["period", "period_start", "period_end", "period_year", "grain", "first_month", "last_month"],
         ),
     )  # the dates stay Python dates, so DuckDB sees DATE columns

@@ -42,6 +42,12 @@ class Period:
         return self.label
 
 
+def month_index(day: dt.date) -> int:
+    """Months counted from year 0 (year × 12 + month − 1), as the attendance_months and
+    absence_runs views count them: consecutive months differ by one."""
+    return day.year * 12 + day.month - 1
+
+
 def month(year: int, m: int) -> Period:
     return Period(dt.date(year, m, 1), dt.date(year, m, calendar.monthrange(year, m)[1]), "month", f"{year}-{m:02d}")
 

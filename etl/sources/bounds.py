@@ -121,7 +121,8 @@ def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
                 body, tail = (buffer[:cut], buffer[cut:]) if cut > 0 else (buffer, b"")
                 _count(body, extent, limits)
             _count(tail, extent, limits)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        # RuntimeError: a part flagged as encrypted
         raise UnreadableFile(
             f"工作表数据已损坏（{type(exc).__name__}），无法读取：请在 Excel/WPS 中打开后另存再上传"
         ) from None
@@ -131,12 +132,7 @@ def _scan_sheet(book: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) ->
     if extent.far or extent.unusual or extent.refs != extent.rows + extent.cells:
         # an unusual sheet (far or wide references, or rows and cells without references): measure it
         highest_row, widest = _measure(book.read(info))
-        if highest_row > limits.rows:
-            raise refuse(f"使用到第 {highest_row:,} 行", limits.rows, "行")
-        if widest > limits.columns:
-            raise refuse(f"使用到第 {widest:,} 列", limits.columns, "列")
-        if highest_row * widest > limits.cells:
-            raise refuse(f"表格区域 {highest_row:,} 行 × {widest:,} 列", limits.cells, "个单元格")
+        check_grid(info.filename, highest_row, widest, limits)
     area = sum((r1 - r0 + 1) * max(0, min(c1, widest) - c0 + 1) for r0, c0, r1, c1 in extent.merged)
     if area > limits.merged_cells:
         raise refuse("合并单元格覆盖的区域", limits.merged_cells, "个单元格")
@@ -184,11 +180,12 @@ def _measure(xml: bytes) -> tuple[int, int]:
 
 
 def check_grid(name: str, height: int, width: int, limits: Limits = LIMITS) -> None:
-    """The grid calamine built, before it becomes Python objects."""
+    """A sheet's extent — as measured in its XML, or as calamine built the grid, before it becomes
+    Python objects — against the row, column and cell limits."""
     if height > limits.rows:
-        raise refuse(f"工作表“{name}”有 {height:,} 行", limits.rows, "行")
+        raise refuse(f"工作表“{name}”使用到第 {height:,} 行", limits.rows, "行")
     if width > limits.columns:
-        raise refuse(f"工作表“{name}”有 {width:,} 列", limits.columns, "列")
+        raise refuse(f"工作表“{name}”使用到第 {width:,} 列", limits.columns, "列")
     if height * width > limits.cells:
         raise refuse(f"工作表“{name}”的表格区域 {height:,} 行 × {width:,} 列", limits.cells, "个单元格")
 

@@ -14,26 +14,26 @@ RULES = load_rules()
 def test_a_branch_version_changes_only_with_that_branch(db, roster_file, tmp_path):
     load_path(db, roster_file)
     with db.connect() as con:
-        before = queries.branch_versions(con)
+        before = queries.data_versions(con)[1]
     _, other = load_path(db, roster_file, branch="二中党支部")
     with db.connect() as con:
-        after = queries.branch_versions(con)
+        after = queries.data_versions(con)[1]
     assert after[BRANCH] == before[BRANCH] and "二中党支部" not in before
     load.undo_load(db, other.load_id, "测试")
     with db.connect() as con:
-        undone = queries.branch_versions(con)
+        undone = queries.data_versions(con)[1]
     assert undone[BRANCH] == before[BRANCH] and undone["二中党支部"] != after["二中党支部"]
 
 
 def test_the_data_version_changes_with_every_load_and_undo(db, roster_file, tmp_path):
     with db.connect() as con:
-        v0 = queries.data_version(con)
+        v0 = queries.data_versions(con)[0]
     _, result = load_path(db, roster_file)
     with db.connect() as con:
-        v1 = queries.data_version(con)
+        v1 = queries.data_versions(con)[0]
     load.undo_load(db, result.load_id, "测试")
     with db.connect() as con:
-        v2 = queries.data_version(con)
+        v2 = queries.data_versions(con)[0]
     assert len({v0, v1, v2}) == 3
 
 

@@ -110,6 +110,11 @@ def test_cut_xml_is_a_refusal(db_path, tmp_path, capsys):
     assert "cut.xlsx" in err and "无法打开该表格文件（XmlError）" in err  # calamine's XML error, as a refusal
 
 
+def test_an_encrypted_zip_entry_is_a_refusal(db_path, tmp_path, capsys):
+    err = refused(db_path, capsys, hostile.encrypted_flag(tmp_path / "enc.xlsx"))
+    assert "enc.xlsx" in err and "（RuntimeError）" in err
+
+
 def test_a_csv_field_of_200000_characters_is_a_refusal(db_path, tmp_path, capsys):
     long = fb.csv_file(tmp_path / "long.csv", [STUDY, ["张三", "2025-03-01", "x" * 200_000]])
     err = refused(db_path, capsys, long)
