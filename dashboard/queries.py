@@ -65,11 +65,14 @@ def monthly(con, branch: str, year: int, rules: Rules) -> tuple[pd.DataFrame, pd
     bid = require_branch(con, branch)
     months = [month(year, m) for m in range(1, 13)]
     members = engine.member_frames(con, bid, months, rules)
+    by_period = engine.branch_frames(members, engine.compliance_frames(con, bid, months, rules), rules)
+    rows = {r["period"]: r for r in by_period.to_dict("records")}
     scored = []
     for period in months:
         of_month = members[members["period"] == period.label].drop(columns="period").reset_index(drop=True)
-        row = engine.branch_row(of_month, engine.compliance_frame(con, bid, period, rules), rules)
-        scored.append((period, row, of_month))
+        row = {k: (None if pd.isna(v) else v) for k, v in rows.get(period.label, {}).items() if k in engine.BRANCH_ROW}
+        nothing = pd.DataFrame(columns=["required", "met"])  # a month with no members and no requirement
+        scored.append((period, row or engine.branch_row(of_month, nothing, rules), of_month))
     return frames.monthly(scored)
 
 

@@ -71,19 +71,20 @@ def cmd_load(args) -> int:
     # A roster goes first, so the other files of the same command can match its members.
     parsed.sort(key=lambda p: p.kind != "roster")
     status = EXIT_OK
-    for item in parsed:
-        prepared = pipeline.validate(db, args.branch, item)
-        for note in item.report.notes:
-            print(f"  · {note}")
-        if not prepared.ok:
-            print(prepared.report.text(), file=sys.stderr)
-            status = EXIT_REJECTED
-            continue
-        progress = lambda fraction, message: print(f"  … {message}", file=sys.stderr, flush=True)  # noqa: E731
-        result = pipeline.commit(
-            db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run, progress=progress
-        )
-        _print_result(item.file_name, item.kind, result)
+    with db.held():  # one batch: the file stays open from the first file to the last
+        for item in parsed:
+            prepared = pipeline.validate(db, args.branch, item)
+            for note in item.report.notes:
+                print(f"  · {note}")
+            if not prepared.ok:
+                print(prepared.report.text(), file=sys.stderr)
+                status = EXIT_REJECTED
+                continue
+            progress = lambda fraction, message: print(f"  … {message}", file=sys.stderr, flush=True)  # noqa: E731
+            result = pipeline.commit(
+                db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run, progress=progress
+            )
+            _print_result(item.file_name, item.kind, result)
     return status
 
 
@@ -118,32 +119,47 @@ def cmd_undo(args) -> int:
 
 
 def cmd_scores(args) -> int:
-    import json
-
     from etl.rules import rules_for
     from etl.scoring import explain, service
     from etl.scoring.period import parse
 
     period = parse(args.period)  # a bad period is a usage error before the database is opened
-    rules = rules_for(args.branch, args.rules)
+    rules = rules_for(args.branch or "", args.rules)
     _check_year(period.year, rules)
     db = _existing(args.db)
+    if args.all_branches:
+        if args.explain:
+            raise UsageError("--explain 说明一位党员的得分，请用 --branch 指定党支部")
+        frame = service.district_scores(db, args.period, args.level, rules if args.rules else None)
+        _print_scores(args, frame, {"branch": None}, rules)
+        return EXIT_OK
     if args.explain:
         with db.connect() as con:
             print(explain.explain_text(explain.explain_member(con, args.branch, args.period, args.explain, rules)))
         return EXIT_OK
     frame = service.scores(db, args.branch, args.period, args.level, rules)
+    _print_scores(args, frame, {"branch": args.branch}, rules)
+    return EXIT_OK
+
+
+def _print_scores(args, frame: pd.DataFrame, head: dict, rules) -> None:
+    import json
+
+    from etl.scoring import service
+
     text = service.formatted(frame)
+    sources = frame.attrs.get("rules_source", rules.source)
+    hashes = frame.attrs.get("rules_sha256", rules.sha256)
     if args.format == "csv":
         sys.stdout.write(writers.csv_text(text))
     elif args.format == "json":
         print(
             json.dumps(
                 {
-                    "branch": args.branch,
+                    **head,
                     "period": args.period,
                     "level": args.level,
-                    "rules": {"source": rules.source, "sha256": rules.sha256},
+                    "rules": {"source": sources, "sha256": hashes},
                     "rows": json.loads(frame.to_json(orient="records", force_ascii=False)),
                 },
                 ensure_ascii=False,
@@ -152,15 +168,27 @@ def cmd_scores(args) -> int:
         )
     else:
         print(text.to_string(index=False))
-        print(f"规则：{rules.source}（sha256:{rules.sha256[:16]}）")
-    return EXIT_OK
+        for source, sha in zip(*(v if isinstance(v, list) else [v] for v in (sources, hashes))):
+            print(f"规则：{source}（sha256:{sha[:16]}）")
 
 
 def cmd_demo(args) -> int:
-    from etl import demo
+    from etl import demo, demo_district
 
-    summary = demo.build(Database(args.db), scale=args.scale, files_dir=args.files)
-    print(summary)
+    if args.scale == "branch":
+        print(demo.build(Database(args.db), scale=args.scale, files_dir=args.files))
+        return EXIT_OK
+    db = Database(args.db)
+    folder = args.files or db.path.parent / "district-files"
+    print(f"演示数据：{args.branches} 个党支部，每个 {args.members} 名党员，{demo.YEAR} 年全年（表格在 {folder}）")
+    totals = demo_district.build(
+        db, folder, args.branches, args.members, progress=lambda line: print(f"  {line}", flush=True)
+    )
+    print(
+        f"完成：{totals['branches']} 个党支部，{totals['files']} 个文件，{totals['rows']:,} 行；"
+        f"写表格 {totals['write_seconds']:.1f} 秒，装载 {totals['load_seconds']:.1f} 秒"
+        f"（{totals['rows'] / max(totals['load_seconds'], 1e-9):,.0f} 行/秒）"
+    )
     return EXIT_OK
 
 
@@ -213,7 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("scores", cmd_scores, "计算先锋指数（党员）或堡垒指数（支部）")
     db_arg(p)
-    p.add_argument("--branch", required=True, type=branch_name, help="党支部名称")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--branch", type=branch_name, help="党支部名称")
+    which.add_argument(
+        "--all-branches",
+        action="store_true",
+        help="数据库中的全部党支部，一次算出（每行带党支部名称；各支部按自己的规则文件计算）",
+    )
     p.add_argument("--period", required=True, help="统计期：2020-03（月）、2020-Q1（季度）或 2020（年）")
     p.add_argument(
         "--level",
@@ -227,7 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
     db_arg(p)
-    p.add_argument("--scale", choices=("branch",), default="branch", help="演示规模：branch = 一个支部一整年")
+    p.add_argument(
+        "--scale",
+        choices=("branch", "district"),
+        default="branch",
+        help="演示规模：branch = 一个支部一整年（7 个文件）；district = 全区各校党支部一整年（默认 300 个支部）",
+    )
+    p.add_argument("--branches", type=int, default=300, help="district 规模的党支部数（默认 300）")
+    p.add_argument("--members", type=int, default=60, help="district 规模每个党支部的党员数（默认 60）")
     p.add_argument("--files", type=Path, help="演示表格写到哪个目录（默认数据库旁的 demo-files/）")
     return parser
 

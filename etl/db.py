@@ -59,6 +59,22 @@ def migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def engine_settings() -> dict[str, str | int]:
+    """DuckDB's memory_limit and threads, set on purpose (docs/scale.md says why).
+
+    DuckDB's own default is 80 % of the machine's memory for every database it opens. The app, a CLI
+    load and a backup may each hold one on a small school server, so each is held to 1 GB: a
+    district's all-branch score peaks well below it, and a bigger operator spills to the database's
+    temp directory instead of taking the machine. Threads: every core (a query runs alone under the
+    one-writer rule, and the trend and district passes are single large queries that scale with
+    cores). VANGUARD_DB_MEMORY / VANGUARD_DB_THREADS override both; every connection of a process
+    must use the same values, as DuckDB shares one instance per file."""
+    return {
+        "memory_limit": os.environ.get("VANGUARD_DB_MEMORY", "1GB"),
+        "threads": int(os.environ.get("VANGUARD_DB_THREADS", os.cpu_count() or 1)),
+    }
+
+
 def _write_lock(path: str) -> threading.Lock:
     with _write_locks_guard:
         return _write_locks.setdefault(path, threading.Lock())
@@ -70,13 +86,32 @@ class Database:
         if wait_seconds is None:
             wait_seconds = float(os.environ.get("VANGUARD_LOCK_WAIT", "30"))
         self.wait_seconds = wait_seconds
+        self._held: duckdb.DuckDBPyConnection | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[Database]:
+        """Keep the file open across many units of work of one batch — the files of one `etl load`,
+        the district demo's 1,200 — so each connect()/write() inside takes a cursor of the open
+        database instead of opening the file again (0.1 s each at a district's size). Only for a
+        batch that would hold the file throughout anyway: the app never holds it."""
+        if self._held is not None:
+            yield self
+            return
+        self._held = self._open()
+        try:
+            yield self
+        finally:
+            held, self._held = self._held, None
+            held.close()
 
     # -- opening ---------------------------------------------------------------------------------
     def _open(self) -> duckdb.DuckDBPyConnection:
+        if self._held is not None:
+            return self._held.cursor()
         deadline = time.monotonic() + self.wait_seconds
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                return duckdb.connect(str(self.path), config=engine_settings())
             except duckdb.IOException as exc:
                 if not _LOCK_ERROR.search(str(exc)):
                     raise

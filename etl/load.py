@@ -1,8 +1,9 @@
 """The load stage, the only code that writes facts: one transaction per file.
 
-Rows are never overwritten. A load inserts its rows with its load id; the live_* views pick, per
-natural key, the rows of the latest load not undone. So a newer file replaces the older rows of the
-keys it has (we count them), and undoing it brings them back.
+Rows are never overwritten. A load inserts its rows with its load id; per natural key, the rows of
+the latest load not undone are live (the ``is_live`` flag of schema v5, which this module alone keeps:
+a load clears it on the rows its keys replace, an undo gives it back). So a newer file replaces the
+older rows of the keys it has (we count them), and undoing it brings them back.
 """
 
 from __future__ import annotations
@@ -82,8 +83,10 @@ def _insert_facts(con, table: str, frame: pd.DataFrame, load_id: int, bid: int) 
     staged = _stage(frame, columns)
     con.register("staged", staged)
     try:
+        # The live rows of the keys this load has stop being live (schema v5's flag): these are the rows
+        # it replaces, counted by the update itself.
         replaced = con.execute(
-            f"SELECT count(*) FROM live_{table} AS l WHERE l.branch_id = ? AND EXISTS ("
+            f"UPDATE {table} AS l SET is_live = false WHERE l.branch_id = ? AND l.is_live AND EXISTS ("
             f" SELECT 1 FROM (SELECT *, ? AS branch_id FROM staged) AS s WHERE {_key_join(keys, 'l', 's')})",
             [bid, bid],
         ).fetchall()[0][0]
@@ -200,6 +203,22 @@ def write_load(
     return result
 
 
+def _relive_after_undo(con, table: str, load_id: int) -> None:
+    """An undone load's rows stop being live, and for each key it had, the newest row of a load still
+    live becomes live again. Written from FACT_TABLES like _insert_facts; values are parameters."""
+    keys = ["branch_id", *(k for k in FACT_TABLES[table][0] if k != "branch_id")]
+    names = ", ".join(f"x.{k}" for k in keys)
+    con.execute(f"UPDATE {table} SET is_live = false WHERE load_id = ? AND is_live", [load_id])
+    con.execute(
+        f"UPDATE {table} AS t SET is_live = true FROM ("
+        f" SELECT {names}, max(x.load_id) AS load_id FROM {table} AS x JOIN live_loads AS l ON l.load_id = x.load_id"
+        f" WHERE x.branch_id = (SELECT branch_id FROM loads WHERE load_id = ?)"
+        f" AND EXISTS (SELECT 1 FROM {table} AS u WHERE u.load_id = ? AND {_key_join(keys, 'x', 'u')})"
+        f" GROUP BY ALL) AS w WHERE t.load_id = w.load_id AND {_key_join(keys, 't', 'w')}",
+        [load_id, load_id],
+    )
+
+
 def roster_dependents(con, load_id: int) -> list[tuple]:
     """Live loads with rows about members who exist only through this roster load."""
     return con.execute(_sql("roster_dependents"), {"load_id": load_id}).fetchall()
@@ -222,6 +241,8 @@ def undo_load(db: Database, load_id: int, user: str) -> dict:
                     f"不能撤销名册装载 #{load_id}：以下装载用到了只在这份名册中的党员：{names}。请先撤销它们。"
                 )
         con.execute(_sql("mark_undone"), {"now": dt.datetime.now(), "user": user, "load_id": load_id})
+        for table in FACT_TABLES:
+            _relive_after_undo(con, table, load_id)
     return {"load_id": load_id, "kind": kind, "file_name": file_name, "branch": branch}
 
 

@@ -50,8 +50,11 @@ class MemberMatcher:
             _code=roster["member_code"].fillna("").map(compact),
             _group=roster["party_group"].fillna("").map(compact),
         )
-        self._by_name = dict(iter(self.roster.groupby("_name")))
-        self._by_code = dict(iter(self.roster[self.roster["_code"] != ""].groupby("_code")))
+        # positions, not a frame per name: a district's roster has thousands of names, a file a few
+        self._by_name = self.roster.groupby("_name").indices
+        self._by_code = {code: at for code, at in self.roster.groupby("_code").indices.items() if code}
+        self._ids = self.roster["member_id"].to_numpy()
+        self._groups = self.roster["_group"].to_numpy()
         self._cache: dict[tuple, int | Unmatched] = {}
 
     def match(self, name, code="", group="") -> int | Unmatched:
@@ -62,16 +65,17 @@ class MemberMatcher:
 
     def _resolve(self, name: str, code: str, group: str) -> int | Unmatched:
         if code and code in self._by_code and len(self._by_code[code]) == 1:
-            return int(self._by_code[code]["member_id"].iloc[0])
-        candidates = self._by_name.get(name)
-        if candidates is None or candidates.empty:
+            return int(self._ids[self._by_code[code][0]])
+        at = self._by_name.get(name)
+        if at is None or not len(at):
             return Unmatched("名册中没有这位党员", "请检查姓名是否有错别字，或先上传包含此人的党员名册")
-        if len(candidates) == 1:
-            return int(candidates["member_id"].iloc[0])
+        if len(at) == 1:
+            return int(self._ids[at[0]])
         if group:
-            in_group = candidates[candidates["_group"] == group]
+            in_group = at[self._groups[at] == group]
             if len(in_group) == 1:
-                return int(in_group["member_id"].iloc[0])
+                return int(self._ids[in_group[0]])
+        candidates = self.roster.iloc[at]
         return Unmatched(
             f"名册中有 {len(candidates)} 位同名党员：{describe(candidates)}", "请在该行填写党小组或党员编号以区分"
         )

@@ -45,6 +45,19 @@ def text(value) -> str:
     return result.strip()
 
 
+def per_distinct(values, fn):
+    """fn applied once per distinct value of a column (a 200k-row sheet has a few hundred distinct
+    dates and names), as a numpy array in the column's order; fn(None) for blanks."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [fn(u) for u in uniques]
+    results[-1] = fn(None)
+    return results[codes]
+
+
 def compact(value) -> str:
     """text() without any inner whitespace: names padded for alignment ('张  三') and headers."""
     return re.sub(r"\s+", "", text(value))

@@ -6,10 +6,12 @@ rules file changes the numbers without changing any SQL text. Results carry the 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pandas as pd
 
-from etl.db import first_row, statement
+from etl.db import statement
 from etl.rules import APPRAISAL, GRADES, HONOUR, Rules
 from etl.scoring.period import Period, month_index
 
@@ -75,14 +77,25 @@ def _register_periods(con: duckdb.DuckDBPyConnection, periods: list[Period]) -> 
     )  # the dates stay Python dates, so DuckDB sees DATE columns
 
 
-def member_frames(con: duckdb.DuckDBPyConnection, branch_id: int, periods: list[Period], rules: Rules) -> pd.DataFrame:
-    """One row per period and member in scope, with every component, the index and the stars: the
-    periods of a trend scored in one set-based pass, not one query each."""
+def _branch_params(branch_ids: int | Iterable[int]) -> dict:
+    """The branches as SQL parameters: the list, and its least and greatest id. DuckDB carries a
+    range filter across join keys into every live view (a function such as list_contains it does
+    not), so the range is what keeps one branch's query to that branch's rows."""
+    ids = [int(branch_ids)] if isinstance(branch_ids, int) else sorted({int(b) for b in branch_ids})
+    return {"branch_ids": ids, "first_branch": min(ids, default=0), "last_branch": max(ids, default=-1)}
+
+
+def member_frames(
+    con: duckdb.DuckDBPyConnection, branch_ids: int | Iterable[int], periods: list[Period], rules: Rules
+) -> pd.DataFrame:
+    """One row per branch, period and member in scope, with every component, the index and the stars:
+    the periods of a trend, or a district's branches, scored in one set-based pass, not one query
+    each. All the branches are scored by the one ``rules``."""
     _register_rules(con, rules)
     _register_periods(con, periods)
     m, thresholds = rules["member"], rules["stars"]["thresholds"]
     params = {
-        "branch_id": branch_id,
+        **_branch_params(branch_ids),
         "veto_months": int(rules["veto"]["absent_months"]),
         "veto_grade": rules["veto"]["appraisal_grade"],
         "appraisal_item": APPRAISAL,
@@ -117,25 +130,24 @@ def member_frame(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period,
     return frame
 
 
-def has_committee(con, branch_id: int, rules: Rules) -> bool:
-    members, committee = first_row(con, sql("roster_size"), {"branch_id": branch_id})
-    return committee > 0 and members >= rules["branch"]["committee_min_members"]
+def compliance_frames(con, branch_ids: int | Iterable[int], periods: list[Period], rules: Rules) -> pd.DataFrame:
+    """One row per branch, period, 三会一课 requirement and unit: required, held, met — many
+    branches and periods in one pass."""
+    _register_rules(con, rules)
+    _register_periods(con, periods)
+    return con.execute(
+        sql("compliance"),
+        {
+            **_branch_params(branch_ids),
+            "exempt_months": list(rules["branch"].get("exempt_months", [])),
+            "committee_min_members": int(rules["branch"]["committee_min_members"]),
+        },
+    ).df()
 
 
 def compliance_frame(con, branch_id: int, period: Period, rules: Rules) -> pd.DataFrame:
     """One row per 三会一课 requirement and unit in the period: required, held, met."""
-    _register_rules(con, rules)
-    return con.execute(
-        sql("compliance"),
-        {
-            "branch_id": branch_id,
-            "start": period.start,
-            "end": period.end,
-            "grain": period.grain,
-            "exempt_months": list(rules["branch"].get("exempt_months", [])),
-            "has_committee": has_committee(con, branch_id, rules),
-        },
-    ).df()
+    return compliance_frames(con, branch_id, [period], rules).drop(columns=["branch_id", "period"])
 
 
 def stars_of(index: float | None, rules: Rules) -> int | None:
@@ -145,26 +157,51 @@ def stars_of(index: float | None, rules: Rules) -> int | None:
     return next((5 - i for i, t in enumerate(rules["stars"]["thresholds"]) if value >= t), 1)
 
 
-def branch_row(members: pd.DataFrame, compliance: pd.DataFrame, rules: Rules) -> dict:
-    """堡垒指数 = member weight × mean 先锋指数 + compliance weight × 100 × compliance rate. When one
+BRANCH_ROW = [
+    "members_scored",
+    "member_mean",
+    "compliance_rate",
+    "compliance_required",
+    "compliance_met",
+    "index",
+    "stars",
+]
+
+
+def branch_frames(members: pd.DataFrame, compliance: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """堡垒指数 of every (branch_id, period) in member_frames and compliance_frames, set-based.
+
+    堡垒指数 = member weight × mean 先锋指数 + compliance weight × 100 × compliance rate. When one
     side has nothing to measure, the other stands alone (re-normalised, as the member base is)."""
-    scored = members["index"].dropna()
-    mean = float(scored.mean()) if len(scored) else None
-    required = float(compliance["required"].sum()) if len(compliance) else 0.0
-    rate = float(compliance["met"].sum()) / required if required else None
-    mw, cw = rules["branch"]["member_weight"], rules["branch"]["compliance_weight"]
-    parts = [(mw, mean)] if mean is not None else []
-    parts += [(cw, 100 * rate)] if rate is not None else []
-    index = sum(w * v for w, v in parts) / sum(w for w, _ in parts) if parts else None
-    return {
-        "members_scored": len(scored),
-        "member_mean": mean,
-        "compliance_rate": rate,
-        "compliance_required": required,
-        "compliance_met": float(compliance["met"].sum()) if len(compliance) else 0.0,
-        "index": index,
-        "stars": stars_of(index, rules),
-    }
+    keys = ["branch_id", "period"]
+    scored = members.groupby(keys)["index"].agg(members_scored="count", member_mean="mean")
+    held = compliance.groupby(keys).agg(compliance_required=("required", "sum"), compliance_met=("met", "sum"))
+    frame = scored.join(held, how="outer").astype(float)
+    frame[["members_scored", "compliance_required", "compliance_met"]] = frame[
+        ["members_scored", "compliance_required", "compliance_met"]
+    ].fillna(0.0)
+    frame["compliance_rate"] = (frame["compliance_met"] / frame["compliance_required"]).where(
+        frame["compliance_required"] > 0
+    )
+    mw, cw = float(rules["branch"]["member_weight"]), float(rules["branch"]["compliance_weight"])
+    has_mean, has_rate = frame["member_mean"].notna(), frame["compliance_rate"].notna()
+    weight = mw * has_mean + cw * has_rate
+    total = mw * frame["member_mean"].fillna(0.0) + cw * 100 * frame["compliance_rate"].fillna(0.0)
+    frame["index"] = (total / weight).where(weight > 0)
+    frame["stars"] = frame["index"].map(lambda v: stars_of(v, rules)).astype("Int64")
+    frame["members_scored"] = frame["members_scored"].astype(int)
+    return frame.reset_index()[[*keys, *BRANCH_ROW]]
+
+
+def branch_row(members: pd.DataFrame, compliance: pd.DataFrame, rules: Rules) -> dict:
+    """branch_frames for one branch and one period: a dict, None where there is nothing to measure."""
+    one = {"branch_id": 0, "period": ""}
+    frame = branch_frames(members.assign(**one), compliance.assign(**one), rules)
+    if frame.empty:
+        row = dict.fromkeys(BRANCH_ROW, None) | {"members_scored": 0, "compliance_required": 0.0, "compliance_met": 0.0}
+        return row
+    row = frame.iloc[0]
+    return {k: (None if pd.isna(row[k]) else row[k].item() if hasattr(row[k], "item") else row[k]) for k in BRANCH_ROW}
 
 
 def member_label(frame: pd.DataFrame) -> pd.Series:

@@ -7,7 +7,7 @@ import math
 import duckdb
 import pandas as pd
 
-from etl.db import Database, require_branch
+from etl.db import Database, require_branch, statement
 from etl.rules import Rules, rules_for
 from etl.scoring import engine
 from etl.scoring.period import Period, parse
@@ -43,6 +43,35 @@ def scores(db: Database, branch: str, period: str, level: str = "member", rules:
                 engine.MEMBER_CSV
             ]
     frame.attrs.update(rules_sha256=rules.sha256, rules_source=rules.source)
+    return frame
+
+
+def district_scores(db: Database, period: str, level: str = "member", rules: Rules | None = None) -> pd.DataFrame:
+    """`etl scores --all-branches`: every branch's rows, as `scores` gives them one branch at a time,
+    in one set-based pass per rules file (branches with their own rules file are scored by it)."""
+    p = parse(period)
+    frames = []
+    with db.connect() as con:
+        branches = con.execute(statement("etl.sql", "lookup/branches")).df()
+        by_rules: dict[str, tuple[Rules, list[int]]] = {}
+        for bid, name in branches.itertuples(index=False):
+            own = rules or rules_for(name)
+            by_rules.setdefault(own.sha256, (own, []))[1].append(int(bid))
+        for own, ids in by_rules.values():
+            members = engine.member_frames(con, ids, [p], own)
+            if level == "branch":
+                frames.append(engine.branch_frames(members, engine.compliance_frames(con, ids, [p], own), own))
+            else:
+                frames.append(members.assign(member=engine.member_label(members), study_avg_daily=members["avg_daily"]))
+    names = dict(zip(branches["branch_id"], branches["name"]))
+    columns = engine.BRANCH_CSV if level == "branch" else engine.MEMBER_CSV
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    frame = pd.concat(frames, ignore_index=True)
+    frame["branch"] = frame["branch_id"].map(names)
+    frame = frame.sort_values("branch", kind="stable")  # within a branch, the order `scores` gives
+    frame = frame.assign(period=p.label)[columns].reset_index(drop=True)
+    frame.attrs.update(rules_sha256=sorted(by_rules), rules_source=[r.source for r, _ in by_rules.values()])
     return frame
 
 

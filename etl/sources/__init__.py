@@ -98,6 +98,9 @@ def _drop_sensitive(sheet: Sheet, table: Table) -> None:
     """Blank every cell under a 身份证号 / phone header before any layout reads the rows, so no
     reader — not even one that keeps a ledger's other columns — can carry them to the database."""
     columns = sensitive_columns(sheet.grid[table.header_last])
+    if sheet.frame is not None:
+        present = [i for i in columns if i in sheet.frame.columns]
+        sheet.frame.loc[table.header_last + 1 :, present] = None
     for row in sheet.grid[table.header_last + 1 :]:
         for i in columns:
             if i < len(row):
@@ -108,6 +111,11 @@ def _drop_sensitive(sheet: Sheet, table: Table) -> None:
 def _hidden_characters_note(sheet: Sheet, table: Table) -> str | None:
     """Where cells held characters nobody can see (removed on read, so '唐\u200b红' is 唐红)."""
     rows = sheet.grid[table.header_first :]
+    if sheet.frame is not None:
+        body = sheet.frame.iloc[table.header_first :]
+        if all("".join(body[c].dropna()).isprintable() for c in body.columns):
+            return None
+        rows = body.values.tolist()
     # One C-speed test of all the text first: almost every sheet has nothing to report.
     if "".join(cell for row in rows for cell in row if cell.__class__ is str).isprintable():
         return None
@@ -144,6 +152,7 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
     for sheet in sheets:
         table = detect(sheet, kinds, file_name)
         if table is None:
+            sheet.use_exact_grid()
             if any(any(str(c).strip() for c in row) for row in sheet.grid):
                 report.notes.append(f"工作表“{sheet.name}”没有可识别的表头，已跳过")
             continue
@@ -161,6 +170,8 @@ def read_file(data: bytes, file_name: str, kind: str = "auto", year: int | None 
     rows_by_kind: dict[str, int] = {}
     parsed, dropped = [], []
     for sheet, table in found:
+        if table.layout not in ("table", "long"):
+            sheet.use_exact_grid()  # these layouts read cell by cell
         _drop_sensitive(sheet, table)
         if note := _hidden_characters_note(sheet, table):
             report.notes.append(note)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from etl.members import MemberMatcher, Unmatched
-from etl.normalize import NeedsYear, parse_date, text
+from etl.normalize import NeedsYear, parse_date, per_distinct, text
 from etl.sources.context import SheetContext
 from etl.validate import Report, rows_text
 
@@ -77,13 +77,20 @@ def match_members(
     frame: pd.DataFrame, matcher: MemberMatcher, sheet: SheetContext, report: Report, ignore=None
 ) -> pd.Series:
     """member_id for each row (None where unmatched, with an issue unless ``ignore(row)`` says the
-    row may go unmatched, as a non-member guest may)."""
+    row may go unmatched, as a non-member guest may). Each distinct (name, code, group) is matched
+    once; rows are grouped by integer codes, never by Python tuples per row."""
     cols = [c for c in ("name", "member_code", "party_group") if c in frame]
-    keys = frame[cols].astype(object).where(frame[cols].notna(), "").map(text)
-    result = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    combos = pd.Series(list(zip(*(keys[c] for c in cols))), index=frame.index)
-    for key, idx in combos.groupby(combos, sort=False).groups.items():
-        parts = dict(zip(cols, key))
+    keys = {c: per_distinct(frame[c], text) for c in cols}
+    group_ids = np.zeros(len(frame), dtype=np.int64)
+    for c in cols:
+        codes, uniques = pd.factorize(keys[c])
+        group_ids = group_ids * (len(uniques) + 1) + codes
+    group_ids = pd.factorize(group_ids)[0]  # 0, 1, … in order of first appearance
+    found_by_group = np.full(group_ids.max() + 1 if len(frame) else 0, None, dtype=object)
+    for g, positions in pd.Series(group_ids).groupby(group_ids).indices.items():
+        first = positions[0]
+        parts = {c: keys[c][first] for c in cols}
+        idx = frame.index[positions]
         if not parts.get("name"):
             for i in idx:
                 report.add(
@@ -98,8 +105,8 @@ def match_members(
                         sheet.name, frame.at[i, "src_row"], sheet.label("name"), parts["name"], found.reason, found.hint
                     )
         else:
-            result.loc[idx] = found
-    return result
+            found_by_group[g] = found
+    return pd.Series(found_by_group[group_ids], index=frame.index, dtype=object)
 
 
 def drop_duplicate_keys(

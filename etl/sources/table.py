@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from etl.normalize import compact, header_key, text
+from etl.normalize import compact, header_key, per_distinct, text
 from etl.sources.workbook import Sheet, column_letter
 
 HEADER_SCAN_ROWS = 30
@@ -72,7 +72,13 @@ def is_total_row(cells: list) -> bool:
 
 
 def _blank(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.apply(lambda col: col.isna() | col.astype("string").str.strip().fillna("").eq(""))
+    is_blank = lambda v: v is None or (isinstance(v, float) and v != v) or not str(v).strip()  # noqa: E731
+    return frame.apply(lambda col: pd.Series(per_distinct(col, is_blank).astype(bool), index=col.index))
+
+
+def _mentions_total(col: pd.Series) -> pd.Series:
+    found = lambda v: isinstance(v, str) and any(word in v for word in TOTAL_WORDS)  # noqa: E731
+    return pd.Series(per_distinct(col, found).astype(bool), index=col.index)
 
 
 def data_rows(sheet: Sheet, table: Table, columns: dict[int, str] | None = None) -> pd.DataFrame:
@@ -80,18 +86,16 @@ def data_rows(sheet: Sheet, table: Table, columns: dict[int, str] | None = None)
     ``src_row``; blank rows and 合计 rows left out. Column-wise, as a sheet may hold 200k rows."""
     columns = columns if columns is not None else table.columns
     start = table.header_last + 1
-    body = pd.DataFrame(sheet.grid[start:], dtype=object)
+    body = sheet.body(start)
     if body.empty:
         return pd.DataFrame(columns=[*columns.values(), "src_row"])
     body = body.reindex(columns=range(max(body.shape[1], max(columns) + 1)), fill_value="")
     picked = body[list(columns)].set_axis(list(columns.values()), axis=1)
     keep = ~_blank(picked).all(axis=1)
     lead = body.iloc[:, :8]
-    maybe_total = lead.apply(lambda col: col.astype("string").str.contains("|".join(TOTAL_WORDS)).fillna(False)).any(
-        axis=1
-    )
+    maybe_total = lead.apply(_mentions_total).any(axis=1)
     for idx in body.index[maybe_total & keep]:
-        keep[idx] = not is_total_row(sheet.grid[start + idx])
+        keep[idx] = not is_total_row(sheet.row(start + idx))
     picked = picked[keep].copy()
     picked["src_row"] = picked.index + start + 1
     return picked.reset_index(drop=True)

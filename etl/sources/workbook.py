@@ -15,15 +15,17 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import python_calamine as calamine
 from charset_normalizer import from_bytes
 
 from etl import writers
 from etl.errors import UnreadableFile
-from etl.sources import bounds
+from etl.sources import bounds, bulk_csv
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -31,14 +33,34 @@ CSV_SUFFIXES = {".csv", ".txt"}
 
 @dataclass
 class Sheet:
+    """A sheet's cells. Normally ``grid`` holds every row. A large CSV read by the bulk path
+    (etl.sources.bulk_csv) holds every row in ``frame`` and only the first rows, where the header is
+    looked for, in ``grid``; ``exact`` can still give the whole grid the exact way."""
+
     name: str
     grid: list[list]
     notes: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # headers of personal-data columns blanked on read
+    frame: pd.DataFrame | None = None
+    exact: Callable[[], list[list]] | None = None
 
     @property
     def height(self) -> int:
-        return len(self.grid)
+        return len(self.frame) if self.frame is not None else len(self.grid)
+
+    def row(self, r: int) -> list:
+        return self.frame.iloc[r].tolist() if self.frame is not None else self.grid[r]
+
+    def body(self, start: int) -> pd.DataFrame:
+        """Rows from ``start`` on as a frame of raw cells, indexed from 0."""
+        if self.frame is not None:
+            return self.frame.iloc[start:].reset_index(drop=True)
+        return bulk_csv.rows_frame(self.grid[start:])
+
+    def use_exact_grid(self) -> None:
+        """Every row as a grid, for a layout that reads cell by cell."""
+        if self.frame is not None:
+            self.grid, self.frame, self.exact = self.exact(), None, None
 
 
 def column_letter(index: int) -> str:
@@ -76,10 +98,22 @@ def _read_csv(data: bytes, name: str) -> list[Sheet]:
         delimiter = ","
     # Bounded before parsing: rows by line breaks of either kind (a file may use bare CR), cells by
     # delimiters — cheap counts, so a huge CSV never becomes a huge grid.
-    if max(text.count("\n"), text.count("\r")) > bounds.LIMITS.rows:
+    lines = max(text.count("\n"), text.count("\r"))
+    if lines > bounds.LIMITS.rows:
         raise bounds.refuse("行数", bounds.LIMITS.rows, "行")
     if text.count(delimiter) > bounds.LIMITS.cells:
         raise bounds.refuse("单元格数量", bounds.LIMITS.cells, "个")
+    if bulk_csv.applies(text, lines):
+        head = bulk_csv.exact_rows(text, delimiter, bulk_csv.HEAD_ROWS)
+        head = [[writers.unquote(cell) if cell.startswith("'") else cell for cell in row] for row in head]
+        frame = bulk_csv.read_frame(text, delimiter, bulk_csv.usual_width(head), writers.unquote)
+        exact = lambda: _csv_grid(text, delimiter)  # noqa: E731
+        return [Sheet(Path(name).stem, head, [f"编码：{encoding}"], frame=frame, exact=exact)]
+    return [Sheet(Path(name).stem, _csv_grid(text, delimiter), [f"编码：{encoding}"])]
+
+
+def _csv_grid(text: str, delimiter: str) -> list[list[str]]:
+    """The exact path: every record through the csv module."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         grid = list(reader)
@@ -93,8 +127,7 @@ def _read_csv(data: bytes, name: str) -> list[Sheet]:
             ) from None
         raise UnreadableFile(f"CSV 第 {reader.line_num} 行无法解析：{exc}") from None
     # A cell the tool itself neutralised ('=…, see etl.writers) reads back as it was.
-    grid = [[writers.unquote(cell) if cell.startswith("'") else cell for cell in row] for row in grid]
-    return [Sheet(Path(name).stem, grid, [f"编码：{encoding}"])]
+    return [[writers.unquote(cell) if cell.startswith("'") else cell for cell in row] for row in grid]
 
 
 def _fill_merged(grid: list[list], merged) -> None:

@@ -1,10 +1,12 @@
--- 先锋指数 of every member of one branch for each of several periods, in one set-based pass
--- (docs/scoring.md). Parameters: $branch_id and every rule value as $name. Registered relations:
+-- 先锋指数 of every member of some branches for each of several periods, in one set-based pass
+-- (docs/scoring.md). Parameters: $branch_ids (a list: one branch, or a district's; list_contains is a
+-- filter DuckDB pushes below the live views' windows, where an IN (subquery) or a join is not) and
+-- every rule value as $name. Registered relations:
 -- scoring_periods(period, period_start, period_end, period_year, grain, first_month, last_month) —
 -- the periods asked for, months as year × 12 + month − 1 — and the rule catalogues rule_items,
 -- rule_levels and rule_grades. One row per period and member in scope.
 WITH roster AS (
-    SELECT * FROM live_member_versions WHERE branch_id = $branch_id
+    SELECT * FROM live_member_versions WHERE branch_id BETWEEN $first_branch AND $last_branch AND list_contains($branch_ids, branch_id)
 ),
 p AS (SELECT * FROM scoring_periods),
 -- 组织生活: the attendance that counts (the counted_attendance view), in each period.
@@ -17,14 +19,14 @@ att AS (
            count(*) FILTER (WHERE a.status = '迟到') AS lates,
            count(*) FILTER (WHERE a.status = '请假') AS leaves
     FROM counted_attendance a JOIN p ON a.date BETWEEN p.period_start AND p.period_end
-    WHERE a.branch_id = $branch_id
+    WHERE a.branch_id BETWEEN $first_branch AND $last_branch AND list_contains($branch_ids, a.branch_id)
     GROUP BY p.period, a.member_id
 ),
 -- 学习强国: daily rows, and the increase between consecutive snapshots spread over (d1, d2].
 snapshots AS (
     SELECT member_id, as_of AS d2, total, total_kind,
            lag(as_of) OVER w AS d1, lag(total) OVER w AS t1
-    FROM live_study_totals WHERE branch_id = $branch_id
+    FROM live_study_totals WHERE branch_id BETWEEN $first_branch AND $last_branch AND list_contains($branch_ids, branch_id)
     WINDOW w AS (PARTITION BY member_id ORDER BY as_of)
 ),
 intervals AS (
@@ -44,7 +46,7 @@ interval_days AS (
 daily AS (
     SELECT p.period, d.member_id, d.date AS day, d.points
     FROM live_study_daily d JOIN p ON d.date BETWEEN p.period_start AND p.period_end
-    WHERE d.branch_id = $branch_id
+    WHERE d.branch_id BETWEEN $first_branch AND $last_branch AND list_contains($branch_ids, d.branch_id)
 ),
 study_days AS (
     SELECT period, member_id, day, points FROM daily
@@ -61,7 +63,7 @@ study AS (
 appraisal AS (
     SELECT p.period, a.member_id, arg_max(a.grade, coalesce(a.date, DATE '1900-01-01')) AS grade
     FROM live_assessments a JOIN p ON a.year = p.period_year
-    WHERE a.branch_id = $branch_id AND a.item = $appraisal_item
+    WHERE a.branch_id BETWEEN $first_branch AND $last_branch AND list_contains($branch_ids, a.branch_id) AND a.item = $appraisal_item
     GROUP BY p.period, a.member_id
 ),
 -- 加分 / 扣分 / 清零 items dated in the period (an item with only a 年度 counts in that year's period).
@@ -73,7 +75,7 @@ items AS (
            OR (a.date IS NULL AND p.grain = 'year' AND a.year = p.period_year)
     LEFT JOIN rule_items r ON r.item = a.item
     LEFT JOIN rule_levels lv ON lv.level = a.level
-    WHERE a.branch_id = $branch_id AND a.item <> $appraisal_item
+    WHERE a.branch_id BETWEEN $first_branch AND $last_branch AND list_contains($branch_ids, a.branch_id) AND a.item <> $appraisal_item
 ),
 item_totals AS (
     SELECT period, member_id,
@@ -88,7 +90,7 @@ item_totals AS (
 run_veto AS (
     SELECT DISTINCT p.period, r.member_id
     FROM absence_runs r JOIN p ON greatest(r.first_month + $veto_months - 1, p.first_month) <= least(r.last_month, p.last_month)
-    WHERE r.branch_id = $branch_id
+    WHERE r.branch_id BETWEEN $first_branch AND $last_branch AND list_contains($branch_ids, r.branch_id)
 ),
 scope AS (
     SELECT p.period, r.member_id FROM roster r JOIN p
@@ -100,7 +102,7 @@ scope AS (
     UNION SELECT period, member_id FROM appraisal UNION SELECT period, member_id FROM item_totals
 ),
 components AS (
-    SELECT scope.period, r.member_id, r.name, r.party_group, r.campus, r.category, r.is_committee,
+    SELECT scope.period, r.branch_id, r.member_id, r.name, r.party_group, r.campus, r.category, r.is_committee,
            att.expected, att.attended, att.absences, att.unmarked, att.lates, att.leaves,
            CAST(att.attended AS DOUBLE) / nullif(att.expected, 0) AS attendance_rate,
            study.study_days, study.active_days, study.study_points, study.avg_daily,
@@ -145,6 +147,6 @@ SELECT *,
             WHEN round("index", 2) >= $star5 THEN 5 WHEN round("index", 2) >= $star4 THEN 4
             WHEN round("index", 2) >= $star3 THEN 3 WHEN round("index", 2) >= $star2 THEN 2 ELSE 1 END AS stars,
        round("index", 2) < $needs_help_below AS needs_help,
-       count(*) OVER (PARTITION BY period, name) > 1 AS name_shared
+       count(*) OVER (PARTITION BY branch_id, period, name) > 1 AS name_shared
 FROM final
-ORDER BY period, party_group NULLS LAST, name, member_id
+ORDER BY branch_id, period, party_group NULLS LAST, name, member_id
