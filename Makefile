@@ -79,9 +79,14 @@ run: install
 		VANGUARD_DB="$(DEMO_DB)" VANGUARD_DEMO=1 $(PY) -m streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false; \
 	fi
 
-bench: install
+# Benchmarks, not tests (about 20 minutes): each writes its section of bench/results.md, every ratio against a
+# baseline measured in the same run. The district's databases and files stay in $(BENCH_WORK) for a look.
+BENCH_WORK ?= bench/out
+bench: install browser
 	$(PY) bench/bench_load.py
-	$(PY) bench/bench_pages.py
+	$(PY) bench/bench_district.py --work $(BENCH_WORK)
+	$(PY) bench/bench_pages.py --label "demo branch"
+	VANGUARD_E2E_TIMEOUT=120 $(PY) bench/bench_pages.py --db $(BENCH_WORK)/district300.duckdb --label "district, 300 branches"
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output

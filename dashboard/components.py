@@ -63,22 +63,105 @@ def _escaped(values):
     ]
 
 
+# How a column reads, whatever page it is on: rates as percentages, scores with two decimals, stars as
+# ★, yes/no as 是/否, nothing as a blank. One registry, so every table and every file agrees.
+RATE_COLUMNS = {"attendance_rate", "compliance_rate", "participation", "rate", "active_rate"}
+SCORE_COLUMNS = {
+    "index",
+    "base",
+    "bonus",
+    "deduction",
+    "discipline",
+    "member_mean",
+    "branch_index",
+    "avg_daily",
+    "value",
+    "score",
+    "weight",
+    "points",
+    "study_points",
+    "volunteer_bonus",
+    "other_bonus",
+}
+STAR_COLUMNS = {"stars", "previous_stars"}
+NUMBER_FORMATS = {"rate": "0.0%", "score": "0.00"}
+
+
+def column_kind(name: str) -> str | None:
+    if name in RATE_COLUMNS:
+        return "rate"
+    if name in SCORE_COLUMNS:
+        return "score"
+    return None
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
+    return values.map(
+        lambda v: None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else S.YES if v else S.NO
+    )
+
+
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame as people read it: coded values translated, Chinese column headers."""
-    coded = {
-        c: frame[c].map(lambda v, labels=S.CODE_LABELS[c]: labels.get(v, v))
-        for c in frame.columns
-        if c in S.CODE_LABELS
+    """The frame as people read it: coded values translated, stars as ★, yes/no as 是/否, Chinese
+    column headers. Rates and scores stay numbers (formatted by table() and the xlsx writer)."""
+    shown = {}
+    for c in frame.columns:
+        values = frame[c]
+        if c in S.CODE_LABELS:
+            shown[c] = values.map(lambda v, labels=S.CODE_LABELS[c]: labels.get(v, v))
+        elif c in STAR_COLUMNS:
+            shown[c] = values.map(lambda v: "" if v is None or pd.isna(v) else "★" * int(v))
+        elif values.dtype == bool or (
+            values.dtype == object and values.dropna().map(type).eq(bool).all() and values.notna().any()
+        ):
+            shown[c] = _yes_no(values)
+    return frame.assign(**shown).rename(columns={c: S.COLUMNS.get(c, c) for c in frame.columns})
+
+
+def _formats(frame: pd.DataFrame) -> dict[str, str]:
+    """Chinese header → number format of the rate and score columns."""
+    return {S.COLUMNS.get(c, c): NUMBER_FORMATS[k] for c in frame.columns if (k := column_kind(c))}
+
+
+def styled(frame: pd.DataFrame):
+    """The labelled frame for st.dataframe: percentages to one decimal, scores to two, blanks for
+    nothing (the values underneath stay numbers, so a column still sorts as numbers)."""
+    shown = labelled(frame)
+    formats = {
+        col: ("{:.1%}" if fmt.endswith("%") else "{:.2f}") for col, fmt in _formats(frame).items() if col in shown
     }
-    return frame.assign(**coded).rename(columns={c: S.COLUMNS.get(c, c) for c in frame.columns})
+    return shown.style.format(formats, na_rep="").format(
+        na_rep="", subset=[c for c in shown.columns if c not in formats]
+    )
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
-    return writers.frames_workbook({sheet: labelled(frame) for sheet, frame in frames.items()})
+    return writers.frames_workbook(
+        {sheet: labelled(frame) for sheet, frame in frames.items()},
+        {sheet: _formats(frame) for sheet, frame in frames.items()},
+    )
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return writers.csv_bytes(labelled(frame))
+    """CSV has no formats: rates are written as 85.0%, scores rounded to two decimals."""
+    shown = labelled(frame)
+    for c in frame.columns:
+        kind, header = column_kind(c), S.COLUMNS.get(c, c)
+        if kind == "rate":
+            shown[header] = frame[c].map(lambda v: "" if pd.isna(v) else f"{v:.1%}").to_numpy()
+        elif kind == "score":
+            shown[header] = pd.to_numeric(frame[c], errors="coerce").round(2).to_numpy()
+    return writers.csv_bytes(shown)
+
+
+def file_name(name: str) -> str:
+    """A download's file name: the branch and period the page shows, then what it holds
+    (实验学校党支部_2025-Q3_先锋指数)."""
+    subject = st.session_state.get(SUBJECT_KEY)
+    return f"{subject}_{name}" if subject else name
+
+
+SUBJECT_KEY = "_download_subject"
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
@@ -87,7 +170,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     row.download_button(
         S.DOWNLOAD_CSV,
         to_csv(frame),
-        f"{name}.csv",
+        f"{file_name(name)}.csv",
         "text/csv",
         key=f"csv-{key}",
         on_click="ignore",
@@ -96,7 +179,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     row.download_button(
         S.DOWNLOAD_XLSX,
         to_xlsx({name: frame}),
-        f"{name}.xlsx",
+        f"{file_name(name)}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{key}",
         on_click="ignore",
@@ -111,18 +194,20 @@ def chart(fig, frame: pd.DataFrame, name: str, key: str) -> None:
 
 
 def table(frame: pd.DataFrame, name: str, key: str, **kwargs) -> None:
-    st.dataframe(labelled(frame), hide_index=True, key=f"table-{key}", **kwargs)
+    st.dataframe(styled(frame), hide_index=True, key=f"table-{key}", **kwargs)
     downloads(frame, name, key)
 
 
 def kpi(column, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: str | None = None) -> None:
     shown = "—" if value is None or pd.isna(value) else fmt.format(value)
     if delta is None or pd.isna(delta):
-        change = None
-    elif fmt.endswith("%}"):  # a change of a rate reads as percentage points
-        change = S.PERCENT_POINTS.format(delta=delta * 100)
-    else:
-        change = f"{delta:+.2f}"
+        column.metric(label, shown, None, help=help_text, border=True)
+        return
+    rate = fmt.endswith("%}")  # a change of a rate reads as percentage points, to one decimal
+    change = S.PERCENT_POINTS.format(delta=delta * 100) if rate else f"{delta:+.2f}"
+    if round(delta * 100, 1) == 0 if rate else round(delta, 2) == 0:  # what the reader would see as +0.0
+        column.metric(label, shown, S.NO_CHANGE, "off", help=help_text, border=True, delta_arrow="off")
+        return
     column.metric(label, shown, change, help=help_text, border=True)
 
 

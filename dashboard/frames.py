@@ -28,8 +28,11 @@ def attendance_rate(members: pd.DataFrame) -> float | None:
 
 
 def participation(members: pd.DataFrame) -> float | None:
-    """Members with at least one day of points ÷ members in scope."""
-    return float((members["active_days"].fillna(0) > 0).mean()) if len(members) else None
+    """Members with at least one day of points ÷ members in scope; None when the period has no
+    学习强国 data at all (nothing uploaded is not 0 %)."""
+    if not len(members) or not members["study_days"].fillna(0).sum():
+        return None
+    return float((members["active_days"].fillna(0) > 0).mean())
 
 
 def summary(row: dict, members: pd.DataFrame) -> dict:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard import strings as S
+from etl.errors import BadPeriod
 from etl.scoring.period import Period, parse
 
 
@@ -26,22 +27,79 @@ def _periods(months: list[Period], grain: str) -> list[str]:
     return labels[::-1]  # newest first
 
 
+# The pickers' values live under these keys, which outlive any one page: a widget's own state is
+# dropped when the page holding it is left, so each page's pickers start from what was chosen last —
+# or, on a fresh visit, from the link's ?branch=…&grain=…&period=…, so a shared link opens that view.
+CHOSEN = {"branch": "_chosen_branch", "grain": "_chosen_grain", "period": "_chosen_period"}
+
+
+def _chosen(key: str) -> None:
+    """on_change of a picker: its new value is the choice every page starts from."""
+    st.session_state[CHOSEN[key]] = st.session_state[key]
+
+
+def _start_from(key: str, options: list[str], fallback=None) -> None:
+    """Give the picker ``key`` the remembered (or linked) value when it is one of its options, else
+    ``fallback(wanted)`` or the first option."""
+    wanted = st.session_state.get(CHOSEN[key]) or st.query_params.get(key)
+    if wanted not in options:
+        wanted = (fallback(wanted) if fallback and wanted else None) or options[0]
+    st.session_state[key] = wanted
+
+
+def _overlapping(options: list[str]):
+    """For a period chosen at another grain: the newest option overlapping it (2025-11 → 2025-Q4)."""
+
+    def pick(label: str) -> str | None:
+        try:
+            old = parse(label)
+        except BadPeriod:  # a hand-edited link
+            return None
+        return next((o for o in options if parse(o).start <= old.end and old.start <= parse(o).end), None)
+
+    return pick
+
+
+def _remember(**chosen: str) -> None:
+    for key, value in chosen.items():
+        st.session_state[CHOSEN[key]] = value
+    if dict(st.query_params) != chosen:
+        st.query_params.from_dict(chosen)
+
+
 def sidebar() -> Context:
     branches = data.branches()
     if not branches:
         return Context(None, None)
     with st.sidebar:
-        branch = st.selectbox(S.BRANCH, branches, key="branch")
-        grain = st.radio(S.GRAIN, list(S.GRAINS), format_func=S.GRAINS.get, horizontal=True, key="grain")
-        months = data.data_months(branch)
-        options = _periods(months, grain)
+        _start_from("branch", branches)
+        branch = st.selectbox(S.BRANCH, branches, key="branch", on_change=_chosen, args=("branch",))
+        _start_from("grain", list(S.GRAINS))
+        grain = st.radio(
+            S.GRAIN,
+            list(S.GRAINS),
+            format_func=S.GRAINS.get,
+            horizontal=True,
+            key="grain",
+            on_change=_chosen,
+            args=("grain",),
+        )
+        options = _periods(data.data_months(branch), grain)
         if not options:
+            _remember(branch=branch, grain=grain)
             return Context(branch, None)
-        if st.session_state.get("period") not in options:
-            st.session_state["period"] = options[0]
-        label = st.selectbox(S.PERIOD, options, key="period")
+        _start_from("period", options, _overlapping(options))
+        label = st.selectbox(
+            S.PERIOD, options, key="period", format_func=period_text, on_change=_chosen, args=("period",)
+        )
         st.caption(S.DATA_VERSION.format(n=data.live_loads(branch)))
+    _remember(branch=branch, grain=grain, period=label)
     return Context(branch, parse(label))
+
+
+def period_text(label: str) -> str:
+    """2025-11 → 2025年11月, 2025-Q3 → 2025年第三季度, 2025 → 2025年."""
+    return S.period_words(parse(label))
 
 
 def page(title: str) -> Context:
@@ -51,6 +109,9 @@ def page(title: str) -> Context:
 
     ctx = sidebar()
     st.title(title)
+    if ctx.period is not None:
+        st.caption(S.PAGE_SUBJECT.format(branch=ctx.branch, period=S.period_words(ctx.period)))
+        st.session_state[components.SUBJECT_KEY] = f"{ctx.branch}_{ctx.period.label}"
     if ctx.period is None:
         components.empty_state()
         st.stop()

@@ -25,6 +25,19 @@ GRAIN = "统计粒度"
 GRAINS = {"month": "月", "quarter": "季度", "year": "年"}
 PERIOD = "统计期"
 DATA_VERSION = "数据版本：{n} 次有效装载"
+PAGE_SUBJECT = "{branch} · {period}"
+YES, NO = "是", "否"
+QUARTERS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+
+def period_words(period) -> str:
+    """A period as a reader says it: 2025年11月, 2025年第三季度, 2025年."""
+    if period.grain == "year":
+        return f"{period.year}年"
+    if period.grain == "quarter":
+        return f"{period.year}年{QUARTERS[(period.start.month - 1) // 3 + 1]}"
+    return f"{period.year}年{period.start.month}月"
+
 
 # empty state
 EMPTY_TITLE = "还没有数据"
@@ -41,7 +54,43 @@ KPI_MEMBER_MEAN = "平均先锋指数"
 KPI_ATTENDANCE = "出勤率"
 KPI_COMPLIANCE = "三会一课达标率"
 KPI_PARTICIPATION = "学习参与率"
-KPI_DELTA_HELP = "与上一统计期（{previous}）相比"
+KPI_DELTA_HELP = "箭头：与上一统计期（{previous}）相比。"
+NO_CHANGE = "持平"
+RULES_NOTE = "规则文件：{source}（版本 {sha}）。"
+REQUIREMENT_PER = {"month": "每月", "month_per_group": "每个党小组每月", "quarter": "每季度", "year": "每年"}
+
+
+def kpi_help(rules, previous: str) -> dict[str, str]:
+    """What each KPI is and how it is computed, with the values of the rules file in force."""
+    m, b, st_ = rules["member"], rules["branch"], rules["stars"]
+    w = m["weights"]
+    stars = "、".join(f"≥{t} {'★' * (5 - i)}" for i, t in enumerate(st_["thresholds"]))
+    exempt = "、".join(f"{x}月" for x in b.get("exempt_months", [])) or "无"
+    reqs = "；".join(f"{name} {REQUIREMENT_PER[r['per']]} {r['count']} 次" for name, r in b["requirements"].items())
+    tail = (
+        " "
+        + KPI_DELTA_HELP.format(previous=previous)
+        + " "
+        + RULES_NOTE.format(source=rules.source, sha=rules.sha256[:8])
+    )
+    return {
+        "branch_index": (
+            f"支部的综合得分（0–100）= {b['member_weight']:g} × 平均先锋指数 + {b['compliance_weight']:g} × 100 × "
+            f"三会一课达标率；一方没有可计的，另一方单独计。星级：{stars}，其余 ★。" + tail
+        ),
+        "member_mean": (
+            f"本期有得分的党员先锋指数的平均值。先锋指数 = 基本分（满分 {m['base_max']}：出勤 {w['attendance']}、"
+            f"学习强国 {w['study']}、民主评议 {w['appraisal']}，按有数据的项目折算）+ 加分（最多 {m['bonus_cap']}）"
+            f"+ 守纪分（{m['discipline_max']} 减扣分）；有清零项的党员为 0。" + tail
+        ),
+        "attendance": (
+            "实到 ÷ 应到：出席、迟到、补学算实到；请假、缺席和未签到算未到；免参加与支委会不计入应到。" + tail
+        ),
+        "compliance": (f"三会一课已达标的次数 ÷ 本期要求的次数。要求：{reqs}。不作每月要求的月份：{exempt}。" + tail),
+        "participation": ("本期至少有一天学习强国积分的党员 ÷ 在册党员。没有上传学习强国积分时不计算。" + tail),
+    }
+
+
 STARS_TEXT = "{stars} 星"
 
 # overview

@@ -2,7 +2,7 @@
 upload and loaded through the normal loader (`etl demo --scale district`).
 
 At full size — 300 branches of 60 members — that is 18,000 members, about 6.6 million daily 学习强国
-rows and about 0.9 million attendance records: the scale docs/scale.md is measured at. Large sources
+rows and about 0.85 million attendance records: the scale docs/scale.md is measured at. Large sources
 are CSV (a third of the branches' in GBK, as Excel saves them), the rest xlsx. Every branch has its own
 character (how reliably its members attend and study), drawn from its own seeded stream, so the files
 are identical on every machine and any branch can be rebuilt alone.

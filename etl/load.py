@@ -120,6 +120,7 @@ def _load_roster(con, frame: pd.DataFrame, load_id: int, bid: int, partial: bool
         left = []
         if not partial:
             left = [r[0] for r in con.execute(_sql("mark_leavers"), {"load_id": load_id, "branch_id": bid}).fetchall()]
+        con.execute(_sql("retire_member_versions"), {"load_id": load_id, "branch_id": bid})
     finally:
         con.unregister("staged")
     return len(staged), replaced, left
@@ -206,7 +207,8 @@ def write_load(
 def _relive_after_undo(con, table: str, load_id: int) -> None:
     """An undone load's rows stop being live, and for each key it had, the newest row of a load still
     live becomes live again. Written from FACT_TABLES like _insert_facts; values are parameters."""
-    keys = ["branch_id", *(k for k in FACT_TABLES[table][0] if k != "branch_id")]
+    natural = FACT_TABLES[table][0] if table in FACT_TABLES else ["member_id"]  # member_versions: a member
+    keys = ["branch_id", *(k for k in natural if k != "branch_id")]
     names = ", ".join(f"x.{k}" for k in keys)
     con.execute(f"UPDATE {table} SET is_live = false WHERE load_id = ? AND is_live", [load_id])
     con.execute(
@@ -241,7 +243,7 @@ def undo_load(db: Database, load_id: int, user: str) -> dict:
                     f"不能撤销名册装载 #{load_id}：以下装载用到了只在这份名册中的党员：{names}。请先撤销它们。"
                 )
         con.execute(_sql("mark_undone"), {"now": dt.datetime.now(), "user": user, "load_id": load_id})
-        for table in FACT_TABLES:
+        for table in (*FACT_TABLES, "member_versions"):
             _relive_after_undo(con, table, load_id)
     return {"load_id": load_id, "kind": kind, "file_name": file_name, "branch": branch}
 

@@ -30,6 +30,11 @@ def invisible_characters(value: str) -> list[str]:
     return [f"U+{ord(ch):04X}" for ch in dict.fromkeys(_INVISIBLE.findall(value))]
 
 
+def invisible_characters_in(whole: str) -> bool:
+    """Whether a whole text (a CSV file) holds any character nobody can see."""
+    return _INVISIBLE.search(whole) is not None
+
+
 def text(value) -> str:
     """Full-width to half-width (NFKC), invisible characters removed, runs of spaces folded, stray
     spaces trimmed; '' for blanks and NaN."""

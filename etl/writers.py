@@ -37,6 +37,7 @@ class Sheet:
     header_row: int | None = None
     widths: Sequence[float] | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    column_formats: dict[int, str] = field(default_factory=dict)  # column index → Excel number format
 
 
 def is_risky_text(value) -> bool:
@@ -89,9 +90,11 @@ def workbook(sheets: Iterable[Sheet]) -> bytes:
     fmt = _Formats(book)
     for spec in sheets:
         sheet = book.add_worksheet(_sheet_name(spec.name))
+        numbers = {c: book.add_format({"num_format": f}) for c, f in spec.column_formats.items()}
         for r, row in enumerate(spec.rows):
-            style = fmt.header if r == spec.header_row else None
+            header = r == spec.header_row
             for c, value in enumerate(row):
+                style = fmt.header if header else numbers.get(c) if isinstance(value, (int, float)) else None
                 _write_cell(sheet, fmt, r, c, value, style)
         for cell_range in spec.merges:
             r1, c1, r2, c2 = _cells(cell_range)
@@ -119,10 +122,21 @@ def frame_rows(frame: pd.DataFrame) -> list[list]:
     return [list(map(str, frame.columns)), *values]
 
 
-def frames_workbook(frames: dict[str, pd.DataFrame]) -> bytes:
-    """One sheet per frame, its header row styled and its columns sized to fit."""
+def frames_workbook(frames: dict[str, pd.DataFrame], formats: dict[str, dict[str, str]] | None = None) -> bytes:
+    """One sheet per frame, its header row styled and its columns sized to fit; ``formats`` gives a
+    sheet's columns (by header) an Excel number format such as '0.0%' or '0.00'."""
+    formats = formats or {}
     return workbook(
-        Sheet(name, frame_rows(frame), header_row=0, widths=_widths(frame)) for name, frame in frames.items()
+        Sheet(
+            name,
+            frame_rows(frame),
+            header_row=0,
+            widths=_widths(frame),
+            column_formats={
+                i: fmt for i, col in enumerate(frame.columns) if (fmt := formats.get(name, {}).get(str(col)))
+            },
+        )
+        for name, frame in frames.items()
     )
 
 

@@ -10,15 +10,19 @@ now, before = data.branch_summary(ctx.branch, ctx.period), data.branch_summary(c
 # A change is only shown against a period that had data: the months before the first upload are not zeros.
 compared = before["members_scored"] > 0
 delta = lambda key: None if not compared or now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
-help_text = S.KPI_DELTA_HELP.format(previous=ctx.period.previous())
+explained = S.kpi_help(data.rules(ctx.branch), S.period_words(ctx.period.previous()))
 cols = st.columns(5)
 ui.kpi(
-    cols[0], f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}", now["index"], delta("index"), help_text=help_text
+    cols[0],
+    f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}",
+    now["index"],
+    delta("index"),
+    help_text=explained["branch_index"],
 )
-ui.kpi(cols[1], S.KPI_MEMBER_MEAN, now["member_mean"], delta("member_mean"), help_text=help_text)
-ui.kpi(cols[2], S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate"), "{:.1%}", help_text)
-ui.kpi(cols[3], S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", help_text)
-ui.kpi(cols[4], S.KPI_PARTICIPATION, now["participation"], delta("participation"), "{:.1%}", help_text)
+ui.kpi(cols[1], S.KPI_MEMBER_MEAN, now["member_mean"], delta("member_mean"), help_text=explained["member_mean"])
+ui.kpi(cols[2], S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate"), "{:.1%}", explained["attendance"])
+ui.kpi(cols[3], S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", explained["compliance"])
+ui.kpi(cols[4], S.KPI_PARTICIPATION, now["participation"], delta("participation"), "{:.1%}", explained["participation"])
 
 branch_monthly, members_monthly = data.monthly(ctx.branch, ctx.period.year)
 left, right = st.columns(2)

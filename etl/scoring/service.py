@@ -71,7 +71,7 @@ def district_scores(db: Database, period: str, level: str = "member", rules: Rul
     frame["branch"] = frame["branch_id"].map(names)
     frame = frame.sort_values("branch", kind="stable")  # within a branch, the order `scores` gives
     frame = frame.assign(period=p.label)[columns].reset_index(drop=True)
-    frame.attrs.update(rules_sha256=sorted(by_rules), rules_source=[r.source for r, _ in by_rules.values()])
+    frame.attrs.update(rules_sha256=list(by_rules), rules_source=[r.source for r, _ in by_rules.values()])
     return frame
 
 

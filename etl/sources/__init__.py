@@ -110,6 +110,8 @@ def _drop_sensitive(sheet: Sheet, table: Table) -> None:
 
 def _hidden_characters_note(sheet: Sheet, table: Table) -> str | None:
     """Where cells held characters nobody can see (removed on read, so '唐\u200b红' is 唐红)."""
+    if not sheet.has_hidden:
+        return None
     rows = sheet.grid[table.header_first :]
     if sheet.frame is not None:
         body = sheet.frame.iloc[table.header_first :]

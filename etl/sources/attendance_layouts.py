@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from etl.normalize import activity_types_in, compact, header_key, text
+from etl.normalize import activity_types_in, compact, header_key, per_distinct, text
 from etl.sources.table import Table, data_rows, is_total_row, match_columns, title_text
 from etl.sources.workbook import Sheet, column_letter
 
@@ -178,24 +178,27 @@ def _frame(records: list[dict]) -> pd.DataFrame:
 
 
 def extract_long(sheet: Sheet, table: Table) -> pd.DataFrame:
+    """One record per row, column by column (a long export may hold 200k rows): text normalised
+    once per distinct value."""
     rows = data_rows(sheet, table)
-    return _frame(
-        [
-            {
-                "date_raw": r.get("date"),
-                "type_raw": text(r.get("activity_type")),
-                "name": r.get("name"),
-                "party_group": r.get("party_group"),
-                "member_code": r.get("member_code"),
-                "mark_raw": r.get("status"),
-                "title": text(r.get("title")) or None,
-                "note": text(r.get("note")) or None,
-                "src_row": r["src_row"],
-                "src_col": None,
-            }
-            for r in rows.to_dict("records")
-        ]
+    column = lambda name: rows[name] if name in rows else pd.Series([None] * len(rows), index=rows.index, dtype=object)  # noqa: E731
+    or_none = lambda v: text(v) or None  # noqa: E731
+    frame = pd.DataFrame(
+        {
+            "date_raw": column("date"),
+            "type_raw": per_distinct(column("activity_type"), text),
+            "name": column("name"),
+            "party_group": column("party_group"),
+            "member_code": column("member_code"),
+            "mark_raw": column("status"),
+            "title": per_distinct(column("title"), or_none),
+            "note": per_distinct(column("note"), or_none),
+            "src_row": rows["src_row"],
+            "src_col": None,
+        },
+        index=rows.index,
     )
+    return frame.reindex(columns=RECORD_COLUMNS).astype(object).reset_index(drop=True)
 
 
 def extract_wide(sheet: Sheet, table: Table) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from charset_normalizer import from_bytes
 
 from etl import writers
 from etl.errors import UnreadableFile
+from etl.normalize import invisible_characters_in
 from etl.sources import bounds, bulk_csv
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -43,6 +44,7 @@ class Sheet:
     dropped: list[str] = field(default_factory=list)  # headers of personal-data columns blanked on read
     frame: pd.DataFrame | None = None
     exact: Callable[[], list[list]] | None = None
+    has_hidden: bool = True  # False when the reader checked the whole text for invisible characters
 
     @property
     def height(self) -> int:
@@ -99,6 +101,7 @@ def _read_csv(data: bytes, name: str) -> list[Sheet]:
     # Bounded before parsing: rows by line breaks of either kind (a file may use bare CR), cells by
     # delimiters — cheap counts, so a huge CSV never becomes a huge grid.
     lines = max(text.count("\n"), text.count("\r"))
+    has_hidden = invisible_characters_in(text)  # one C-speed scan of the whole file
     if lines > bounds.LIMITS.rows:
         raise bounds.refuse("行数", bounds.LIMITS.rows, "行")
     if text.count(delimiter) > bounds.LIMITS.cells:
@@ -108,8 +111,8 @@ def _read_csv(data: bytes, name: str) -> list[Sheet]:
         head = [[writers.unquote(cell) if cell.startswith("'") else cell for cell in row] for row in head]
         frame = bulk_csv.read_frame(text, delimiter, bulk_csv.usual_width(head), writers.unquote)
         exact = lambda: _csv_grid(text, delimiter)  # noqa: E731
-        return [Sheet(Path(name).stem, head, [f"编码：{encoding}"], frame=frame, exact=exact)]
-    return [Sheet(Path(name).stem, _csv_grid(text, delimiter), [f"编码：{encoding}"])]
+        return [Sheet(Path(name).stem, head, [f"编码：{encoding}"], frame=frame, exact=exact, has_hidden=has_hidden)]
+    return [Sheet(Path(name).stem, _csv_grid(text, delimiter), [f"编码：{encoding}"], has_hidden=has_hidden)]
 
 
 def _csv_grid(text: str, delimiter: str) -> list[list[str]]:

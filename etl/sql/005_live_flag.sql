@@ -4,7 +4,7 @@
 -- all-branch score. A row is live when its load is not undone and no later live load has its key —
 -- the same rows the window picked, now read with a filter. A load clears the flag of the rows its
 -- keys replace; an undo clears its own rows' flags and sets it again on the newest live row of each
--- key it had. Member versions keep their window: a roster is a few thousand rows.
+-- key it had. Member versions (key: branch, member) are kept the same way by the roster load.
 
 ALTER TABLE attendance ADD COLUMN is_live BOOLEAN DEFAULT true;
 UPDATE attendance SET is_live = false;
@@ -40,3 +40,10 @@ UPDATE assessments AS t SET is_live = true
 FROM (SELECT x.branch_id, x.member_id, x.item, x.date, x.year, max(x.load_id) AS load_id FROM assessments AS x JOIN live_loads AS l ON l.load_id = x.load_id GROUP BY ALL) AS w
 WHERE t.load_id = w.load_id AND t.branch_id IS NOT DISTINCT FROM w.branch_id AND t.member_id IS NOT DISTINCT FROM w.member_id AND t.item IS NOT DISTINCT FROM w.item AND t.date IS NOT DISTINCT FROM w.date AND t.year IS NOT DISTINCT FROM w.year;
 CREATE OR REPLACE VIEW live_assessments AS SELECT * EXCLUDE (is_live) FROM assessments WHERE is_live;
+
+ALTER TABLE member_versions ADD COLUMN is_live BOOLEAN DEFAULT true;
+UPDATE member_versions SET is_live = false;
+UPDATE member_versions AS t SET is_live = true
+FROM (SELECT x.branch_id, x.member_id, max(x.load_id) AS load_id FROM member_versions AS x JOIN live_loads AS l ON l.load_id = x.load_id GROUP BY ALL) AS w
+WHERE t.load_id = w.load_id AND t.branch_id = w.branch_id AND t.member_id = w.member_id;
+CREATE OR REPLACE VIEW live_member_versions AS SELECT * EXCLUDE (is_live) FROM member_versions WHERE is_live;

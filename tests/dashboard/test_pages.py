@@ -146,3 +146,40 @@ def test_a_busy_database_is_shown_as_advice_not_a_traceback(monkeypatch, empty_d
         holder.wait()
     assert not at.exception, [e.value for e in at.exception]
     assert [e.value for e in at.error] == [S.BUSY.format(holder=f"进程 PID {holder.pid}")]
+
+
+def test_the_chosen_period_follows_the_reader_to_every_page(monkeypatch, demo_db):
+    """Chosen on 总览, the grain and the period are still chosen on 评星定级 and the other pages,
+    the URL carries them, and every page's heading says which branch and period it shows."""
+    at = open_page(monkeypatch, demo_db, "overview")
+    at.sidebar.radio(key="grain").set_value("quarter").run()
+    at.sidebar.selectbox(key="period").set_value("2025-Q2").run()
+    for page in ("views/stars.py", "views/index.py", "views/orglife.py"):
+        at.switch_page(page).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.sidebar.radio(key="grain").value == "quarter"
+        assert at.sidebar.selectbox(key="period").value == "2025-Q2"
+        assert any("2025年第二季度" in c.value for c in at.caption)
+    assert dict(at.query_params) == {"branch": "实验学校党支部", "grain": "quarter", "period": "2025-Q2"}
+
+
+def test_a_shared_link_opens_the_same_view(monkeypatch, demo_db):
+    monkeypatch.setenv("VANGUARD_DB", str(demo_db.path))
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params.update({"branch": "实验学校党支部", "grain": "month", "period": "2025-07"})
+    at.run()
+    assert at.sidebar.selectbox(key="period").value == "2025-07"
+    assert any("2025年7月" in c.value for c in at.caption)
+
+
+def test_a_period_chosen_at_one_grain_carries_to_the_next(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "overview")
+    at.sidebar.selectbox(key="period").set_value("2025-05").run()
+    at.sidebar.radio(key="grain").set_value("quarter").run()
+    assert at.sidebar.selectbox(key="period").value == "2025-Q2"
+    at.sidebar.radio(key="grain").set_value("year").run()
+    assert at.sidebar.selectbox(key="period").value == "2025"

@@ -15,7 +15,7 @@ BY_DEFINITION = {
         f"SELECT t.* EXCLUDE (is_live) FROM {table} t JOIN live_loads USING (load_id) "
         f"QUALIFY t.load_id = max(t.load_id) OVER (PARTITION BY t.branch_id, {', '.join(f't.{k}' for k in keys)})"
     )
-    for table, (keys, _) in load.FACT_TABLES.items()
+    for table, (keys, _) in {**load.FACT_TABLES, "member_versions": (["member_id"], None)}.items()
 }
 NAMES = ["张三", "李四", "王五", "赵六"]
 
@@ -27,7 +27,7 @@ def _live_rows(db) -> dict:
                 sorted(con.execute(f"SELECT * FROM live_{t}").fetchall(), key=repr),
                 sorted(con.execute(BY_DEFINITION[t]).fetchall(), key=repr),
             )
-            for t in load.FACT_TABLES
+            for t in BY_DEFINITION
         }
 
 
@@ -48,6 +48,13 @@ def _attendance_file(tmp_path, rng: random.Random, step: int):
     return fb.csv_file(tmp_path / f"考勤{step}.csv", rows)
 
 
+def _roster_file(tmp_path, rng: random.Random, step: int):
+    """A full roster of some of the members (the others become 离开), sometimes with a new one."""
+    kept = [r for r in fb.ROSTER[2:] if rng.random() < 0.8] or fb.ROSTER[2:3]
+    extra = [["孙七", "第二党小组", "正式", "", "本部"]] if rng.random() < 0.5 else []
+    return fb.xlsx(tmp_path / f"名册{step}.xlsx", {"名册": fb.ROSTER[:2] + kept + extra})
+
+
 def test_the_flag_marks_what_the_definition_names_after_any_loads_and_undos(tmp_path, db, loaded_roster):
     rng = random.Random(7)
     live = []
@@ -55,7 +62,7 @@ def test_the_flag_marks_what_the_definition_names_after_any_loads_and_undos(tmp_
         if live and rng.random() < 0.35:
             load.undo_load(db, live.pop(rng.randrange(len(live))), "测试")
         else:
-            make = rng.choice([_study_file, _attendance_file])
+            make = rng.choice([_study_file, _attendance_file, _roster_file])
             prepared, result = load_path(db, make(tmp_path, rng, step))
             assert result is not None, prepared.report.text()
             if result.load_id:

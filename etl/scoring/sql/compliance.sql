@@ -1,7 +1,7 @@
 -- 三会一课 compliance of some branches for some periods, in one pass: one row per branch, period,
 -- requirement and unit (a month, a month × party group, a quarter, the year) with what was required
--- and what was held. Parameters: $branch_ids (a list; list_contains reaches below the live views'
--- windows), $exempt_months, $committee_min_members; registered relations scoring_periods(period,
+-- and what was held. Parameters: $branch_ids (a list) with $first_branch and $last_branch (the range
+-- is what reaches into the views, see member_scores.sql), $exempt_months, $committee_min_members; registered relations scoring_periods(period,
 -- period_start, period_end, grain, …) and rule_requirements(requirement, per, required, types).
 WITH p AS (SELECT period, period_start, period_end, grain FROM scoring_periods),
 b AS (SELECT unnest($branch_ids) AS branch_id),

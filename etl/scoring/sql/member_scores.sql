@@ -1,7 +1,8 @@
 -- 先锋指数 of every member of some branches for each of several periods, in one set-based pass
--- (docs/scoring.md). Parameters: $branch_ids (a list: one branch, or a district's; list_contains is a
--- filter DuckDB pushes below the live views' windows, where an IN (subquery) or a join is not) and
--- every rule value as $name. Registered relations:
+-- (docs/scoring.md). Parameters: $branch_ids (a list: one branch, or a district's), $first_branch and
+-- $last_branch (its least and greatest id: DuckDB carries that range across join keys into every
+-- view, which it does not do for list_contains, nor at all for an IN (subquery)) and every rule value
+-- as $name. Registered relations:
 -- scoring_periods(period, period_start, period_end, period_year, grain, first_month, last_month) —
 -- the periods asked for, months as year × 12 + month − 1 — and the rule catalogues rule_items,
 -- rule_levels and rule_grades. One row per period and member in scope.
