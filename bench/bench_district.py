@@ -154,30 +154,21 @@ def scoring(db: Database) -> dict[str, tuple[float, float]]:
 
 def page_calls(branch: str, period, member_id: int) -> dict[str, list[tuple]]:
     """Each page's data calls as the views make them: (query, branch, args, with_rules)."""
-    year, previous = period.year, period.previous()
+    year = period.year
+    scores = ("page_scores", branch, (period,), True)  # every dashboard page reads this one pass
     return {
-        "总览": [
-            ("branch_summary", branch, (period,), True),
-            ("branch_summary", branch, (previous,), True),
-            ("monthly", branch, (year,), True),
-            ("alerts", branch, (period,), True),
-        ],
-        "先锋指数": [("member_scores", branch, (period,), True), ("monthly", branch, (year,), True)],
-        "评星定级": [
-            ("branch_summary", branch, (period,), True),
-            ("monthly", branch, (year,), True),
-            ("member_scores", branch, (period,), True),
-            ("member_scores", branch, (previous,), True),
-        ],
+        "总览": [scores, ("veto_watch", branch, (period,), True)],
+        "先锋指数": [scores],
+        "评星定级": [scores],
         "组织生活": [
             ("compliance", branch, (parse(str(year)),), True),
             ("attendance_matrix", branch, (period,), False),
             ("absence_trend", branch, (year,), False),
         ],
-        "学习": [("branch_summary", branch, (period,), True), ("monthly", branch, (year,), True)],
+        "学习": [scores],
         "党员档案": [
             ("member_options", branch, (), False),
-            ("monthly", branch, (year,), True),
+            scores,
             ("member_explanation", branch, (period, member_id), True),
         ],
         "数据上传": [("load_history", branch, (), False), ("branches", None, (), False)],

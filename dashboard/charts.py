@@ -34,12 +34,21 @@ def _labels(*cols) -> dict:
     return {c: S.COLUMNS.get(c, c) for c in cols}
 
 
-def _months_as_categories(fig: go.Figure) -> go.Figure:
-    # '2025-03' would otherwise be read as a date and labelled 'Mar 2025'.
-    return fig.update_xaxes(type="category", categoryorder="category ascending")
+def _months_as_categories(fig: go.Figure, chosen: str | None = None) -> go.Figure:
+    """Periods as categories ('2025-03' would otherwise be read as a date and labelled 'Mar 2025'),
+    with the chosen period marked so the reader sees which point the page is about."""
+    fig.update_xaxes(type="category", categoryorder="category ascending")
+    if chosen is not None:
+        fig.add_vline(x=chosen, line_width=2, line_dash="dot", line_color=GREY)
+        fig.add_annotation(
+            x=chosen, y=1.02, yref="paper", text=S.CHOSEN_PERIOD, showarrow=False, font={"color": GREY, "size": 11}
+        )
+    return fig
 
 
-def trend(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, percent: bool = False) -> go.Figure:
+def trend(
+    frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, percent: bool = False, chosen: str | None = None
+) -> go.Figure:
     long = frame.melt(x, list(ys), var_name="series", value_name="value").assign(series=lambda f: f["series"].map(ys))
     fig = px.line(
         long,
@@ -52,30 +61,48 @@ def trend(frame: pd.DataFrame, x: str, ys: dict[str, str], title: str, percent: 
     )
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    return _months_as_categories(fig)
+    return _months_as_categories(fig, chosen)
 
 
-def by_group_lines(frame: pd.DataFrame, x: str, y: str, color: str, title: str, percent: bool = False) -> go.Figure:
-    fig = px.line(frame, x=x, y=y, color=color, markers=True, title=title, labels=_labels(x, y, color))
+def by_group_lines(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    color: str,
+    title: str,
+    percent: bool = False,
+    chosen: str | None = None,
+    order: list[str] | None = None,
+) -> go.Figure:
+    fig = px.line(
+        frame,
+        x=x,
+        y=y,
+        color=color,
+        markers=True,
+        title=title,
+        labels=_labels(x, y, color),
+        category_orders={color: order} if order else None,
+    )
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    return _months_as_categories(fig)
+    return _months_as_categories(fig, chosen)
 
 
-def stars_stacked(counts: pd.DataFrame, title: str) -> go.Figure:
+def stars_stacked(counts: pd.DataFrame, title: str, chosen: str | None = None) -> go.Figure:
     counts = counts.assign(legend=counts["stars"].map(lambda s: "★" * int(s)))
     order = ["★" * s for s in (5, 4, 3, 2, 1)]
     fig = px.bar(
         counts,
-        x="month",
+        x="period",
         y="count",
         color="legend",
         title=title,
-        labels={**_labels("month"), "count": S.COLUMNS["people"], "legend": S.STAR_LEGEND},
+        labels={**_labels("period"), "count": S.COLUMNS["people"], "legend": S.STAR_LEGEND},
         category_orders={"legend": order},
         color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()},
     )
-    return _months_as_categories(fig.update_layout(barmode="stack"))
+    return _months_as_categories(fig.update_layout(barmode="stack"), chosen)
 
 
 def histogram(frame: pd.DataFrame, column: str, title: str) -> go.Figure:

@@ -97,12 +97,12 @@ def compliance(branch, period):
     return _call("compliance", branch, period)
 
 
-def monthly(branch, year):
-    return _call("monthly", branch, year)
+def page_scores(branch, period):
+    return _call("page_scores", branch, period)
 
 
-def alerts(branch, period):
-    return _call("alerts", branch, period)
+def veto_watch(branch, period):
+    return _call("veto_watch", branch, period)
 
 
 def attendance_matrix(branch, period):

@@ -10,8 +10,8 @@ from dashboard import strings as S
 from etl.scoring import engine
 from etl.scoring.period import Period
 
-BRANCH_MONTHLY = [
-    "month",
+TREND_COLUMNS = [
+    "period",
     "branch_index",
     "stars",
     "member_mean",
@@ -61,34 +61,50 @@ def _unit_label(per: str, start, group) -> str:
     return f"{start:%Y-%m}" + (f" {group}" if isinstance(group, str) else "")
 
 
-def monthly(scored: list[tuple[Period, dict, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """From (month, branch row, member frame) of every month: (branch per month, members per month),
-    keeping only the months with data."""
-    branch_rows, member_frames = [], []
-    for period, row, members in scored:
-        if not (members["index"].notna().any() or members["expected"].notna().any()):
-            continue  # a month without data is not a zero
-        branch_rows.append(
-            {
-                "month": period.label,
-                "branch_index": row["index"],
-                "stars": row["stars"],
-                "member_mean": row["member_mean"],
-                "compliance_rate": row["compliance_rate"],
-                "attendance_rate": attendance_rate(members),
-                "participation": participation(members),
-            }
-        )
-        member_frames.append(members.assign(month=period.label, member=engine.member_label(members)))
-    members = pd.concat(member_frames, ignore_index=True) if member_frames else pd.DataFrame()
-    return pd.DataFrame(branch_rows, columns=BRANCH_MONTHLY), members
+def with_kpis(branch_rows: pd.DataFrame, members: pd.DataFrame) -> pd.DataFrame:
+    """engine.branch_frames rows with each period's attendance rate, study participation and the
+    number needing help (computed from its members, as summary() does)."""
+    kpis = [{"period": label, **summary({}, group)} for label, group in members.groupby("period", sort=False)]
+    extra = pd.DataFrame(kpis, columns=["period", "attendance_rate", "participation", "needs_help"])
+    return branch_rows.merge(extra, on="period", how="left")
 
 
-def alerts(row: dict, members: pd.DataFrame, compliance: pd.DataFrame, before: dict, watch: pd.DataFrame) -> dict:
-    members = members.assign(member=engine.member_label(members))
+def period_members(scores: dict, period: Period) -> pd.DataFrame:
+    """The members of one period of page_scores, without the period column."""
+    members = scores["members"]
+    return members[members["period"] == period.label].drop(columns="period").reset_index(drop=True)
+
+
+def period_summary(scores: dict, period: Period) -> dict:
+    """The KPI numbers of one period of page_scores (members_scored 0 when it has no data)."""
+    rows = scores["branch"][scores["branch"]["period"] == period.label]
+    if rows.empty:
+        return dict.fromkeys([*engine.BRANCH_ROW, "attendance_rate", "participation"], None) | {
+            "members_scored": 0,
+            "needs_help": 0,
+        }
+    row = rows.iloc[0]
+    return {k: (None if pd.isna(row[k]) else row[k]) for k in rows.columns if k != "period"}
+
+
+def trend(scores: dict, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(branch per period, members per period) of the page's trend at the chosen grain, keeping
+    only the periods with data (a month before the first upload is not a zero)."""
+    labels = scores["periods"].loc[scores["periods"]["in_trend"], "period"].tolist()
+    members = scores["members"][scores["members"]["period"].isin(labels)]
+    has_data = members.groupby("period").apply(lambda g: g["index"].notna().any() or g["expected"].notna().any())
+    kept = [label for label in labels if bool(has_data.get(label, False))]
+    branch = scores["branch"].rename(columns={"index": "branch_index"})
+    branch = branch[branch["period"].isin(kept)].set_index("period").reindex(kept).reset_index()
+    return branch[TREND_COLUMNS], members[members["period"].isin(kept)].reset_index(drop=True)
+
+
+def alerts(scores: dict, period: Period, watch: pd.DataFrame) -> dict:
+    members = period_members(scores, period)
+    compliance = scores["compliance"][scores["compliance"]["period"] == period.label]
     needs_help = members[members["needs_help"].fillna(False).astype(bool)][["member", "party_group", "index", "vetoed"]]
     unmet = compliance[compliance["met"] < compliance["required"]][["requirement", "unit", "required", "held"]]
-    now = summary(row, members)
+    now, before = period_summary(scores, period), period_summary(scores, period.previous())
     drop = None
     if (
         now["participation"] is not None
@@ -110,17 +126,17 @@ def alerts(row: dict, members: pd.DataFrame, compliance: pd.DataFrame, before: d
 
 def star_counts(members_monthly: pd.DataFrame) -> pd.DataFrame:
     if members_monthly.empty:
-        return pd.DataFrame(columns=["month", "stars", "count"])
+        return pd.DataFrame(columns=["period", "stars", "count"])
     scored = members_monthly.dropna(subset=["stars"]).astype({"stars": int})
-    return scored.groupby(["month", "stars"]).size().reset_index(name="count")
+    return scored.groupby(["period", "stars"]).size().reset_index(name="count")
 
 
 def group_trend(members_monthly: pd.DataFrame, by: str) -> pd.DataFrame:
     """Mean 先锋指数 per month per party group or campus."""
     if members_monthly.empty:
-        return pd.DataFrame(columns=["month", by, "index"])
+        return pd.DataFrame(columns=["period", by, "index"])
     frame = members_monthly.assign(**{by: members_monthly[by].fillna(S.NOT_FILLED)})
-    return frame.groupby(["month", by])["index"].mean().reset_index()
+    return frame.groupby(["period", by])["index"].mean().reset_index()
 
 
 def component_breakdown(members: pd.DataFrame) -> pd.DataFrame:
@@ -153,12 +169,12 @@ def star_moves(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
 def study_by_group(members_monthly: pd.DataFrame) -> pd.DataFrame:
     """Participation (members with points ÷ members) and mean daily points per group and month."""
     if members_monthly.empty:
-        return pd.DataFrame(columns=["month", "party_group", "participation", "avg_daily"])
+        return pd.DataFrame(columns=["period", "party_group", "participation", "avg_daily"])
     frame = members_monthly.assign(
         party_group=members_monthly["party_group"].fillna(S.NO_GROUP),
         active=members_monthly["active_days"].fillna(0) > 0,
     )
     aggregations = {"participation": ("active", "mean"), "avg_daily": ("avg_daily", "mean")}
-    by_group = frame.groupby(["month", "party_group"]).agg(**aggregations).reset_index()
-    whole = frame.groupby("month").agg(**aggregations).reset_index()
+    by_group = frame.groupby(["period", "party_group"]).agg(**aggregations).reset_index()
+    whole = frame.groupby("period").agg(**aggregations).reset_index()
     return pd.concat([by_group, whole.assign(party_group=S.WHOLE_BRANCH)], ignore_index=True)

@@ -13,7 +13,7 @@ from dashboard import frames
 from etl.db import find_branch, require_branch, statement
 from etl.rules import Rules
 from etl.scoring import engine, explain, service
-from etl.scoring.period import Period, month, month_index
+from etl.scoring.period import Period, month, month_index, parse
 
 
 def _sql(name: str) -> str:
@@ -59,21 +59,45 @@ def compliance(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
     return frames.with_units(engine.compliance_frame(con, require_branch(con, branch), period, rules))
 
 
-def monthly(con, branch: str, year: int, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(branch per month, members per month) for a year: the trends on every page. The twelve
-    months' members are scored in one set-based pass."""
+def page_periods(period: Period) -> list[Period]:
+    """The periods a page shows for ``period``: its trend at the same grain — the year's months, the
+    year's quarters, or the year and the four before — and the period before it (for changes)."""
+    if period.grain == "month":
+        trend = [month(period.year, m) for m in range(1, 13)]
+    elif period.grain == "quarter":
+        trend = [parse(f"{period.year}-Q{q}") for q in range(1, 5)]
+    else:
+        trend = [parse(str(y)) for y in range(period.year - 4, period.year + 1)]
+    previous = period.previous()
+    return trend if previous in trend else [*trend, previous]
+
+
+def _years(period: Period) -> range:
+    return range(period.year - 4, period.year + 1) if period.grain == "year" else range(period.year, period.year + 1)
+
+
+def page_scores(con, branch: str, period: Period, rules: Rules) -> dict[str, pd.DataFrame]:
+    """Everything a page scores for ``period``, in one set-based pass over page_periods(period):
+    members, 三会一课 units and the branch row of every period (column ``period``). Every panel of
+    every page takes its numbers from this one result, so no page scores a period twice, and
+    switching pages at the same period is a cache hit."""
     bid = require_branch(con, branch)
-    months = [month(year, m) for m in range(1, 13)]
-    members = engine.member_frames(con, bid, months, rules)
-    by_period = engine.branch_frames(members, engine.compliance_frames(con, bid, months, rules), rules)
-    rows = {r["period"]: r for r in by_period.to_dict("records")}
-    scored = []
-    for period in months:
-        of_month = members[members["period"] == period.label].drop(columns="period").reset_index(drop=True)
-        row = {k: (None if pd.isna(v) else v) for k, v in rows.get(period.label, {}).items() if k in engine.BRANCH_ROW}
-        nothing = pd.DataFrame(columns=["required", "met"])  # a month with no members and no requirement
-        scored.append((period, row or engine.branch_row(of_month, nothing, rules), of_month))
-    return frames.monthly(scored)
+    periods = page_periods(period)
+    members = engine.member_frames(con, bid, periods, rules)
+    members.insert(1, "member", engine.member_label(members))
+    compliance = frames.with_units(engine.compliance_frames(con, bid, periods, rules))
+    branch_rows = engine.branch_frames(members, compliance, rules)
+    return {
+        "periods": pd.DataFrame(
+            {
+                "period": [p.label for p in periods],
+                "in_trend": [p.grain == period.grain and p.year in _years(period) for p in periods],
+            }
+        ),
+        "members": members,
+        "compliance": compliance,
+        "branch": frames.with_kpis(branch_rows, members),
+    }
 
 
 def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
@@ -86,13 +110,6 @@ def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
             "veto_months": int(rules["veto"]["absent_months"]),
         },
     ).df()
-
-
-def alerts(con, branch: str, period: Period, rules: Rules) -> dict:
-    """需帮扶, the absence-veto watch, unmet 三会一课 and a drop in study participation."""
-    row, members, comp = service.branch_score_con(con, branch, period, rules)
-    before = branch_summary(con, branch, period.previous(), rules)
-    return frames.alerts(row, members, frames.with_units(comp), before, veto_watch(con, branch, period, rules))
 
 
 def attendance_matrix(con, branch: str, period: Period) -> pd.DataFrame:

@@ -27,6 +27,16 @@ PERIOD = "统计期"
 DATA_VERSION = "数据版本：{n} 次有效装载"
 PAGE_SUBJECT = "{branch} · {period}"
 YES, NO = "是", "否"
+CHOSEN_PERIOD = "当前统计期"
+
+
+def trend_span(period) -> str:
+    """What a trend at the period's grain covers: 2025 年逐月, 2025 年逐季度, 2021–2025 年逐年."""
+    if period.grain == "year":
+        return f"{period.year - 4}–{period.year} 年逐年"
+    return f"{period.year} 年逐{'月' if period.grain == 'month' else '季度'}"
+
+
 QUARTERS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
 
@@ -94,10 +104,10 @@ def kpi_help(rules, previous: str) -> dict[str, str]:
 STARS_TEXT = "{stars} 星"
 
 # overview
-TREND_TITLE = "{year} 年逐月趋势"
+TREND_TITLE = "{span}趋势"
 TREND_BRANCH = "堡垒指数"
 TREND_MEAN = "平均先锋指数"
-STAR_TREND_TITLE = "{year} 年逐月星级分布（人数）"
+STAR_TREND_TITLE = "{span}星级分布（人数）"
 ALERTS_TITLE = "需要关注"
 ALERT_NEEDS_HELP = "先锋指数低于 {line} 分（需帮扶）：{n} 人"
 ALERT_VETO_WATCH = "距“连续 6 个月缺席”清零还差 1–2 个月：{n} 人"
@@ -107,13 +117,13 @@ ALERT_NONE = "本统计期没有需要特别关注的事项。"
 
 # index page
 INDEX_DISTRIBUTION = "先锋指数分布"
-INDEX_BY_GROUP = "各党小组平均先锋指数（逐月）"
-INDEX_BY_CAMPUS = "各校区平均先锋指数（逐月）"
+INDEX_BY_GROUP = "各党小组平均先锋指数（{span}）"
+INDEX_BY_CAMPUS = "各校区平均先锋指数（{span}）"
 INDEX_COMPONENTS = "分项构成（党小组平均）"
 INDEX_TABLE = "党员先锋指数明细"
 
 # stars page
-STARS_OVER_TIME = "星级分布（逐月）"
+STARS_OVER_TIME = "星级分布（{span}）"
 STARS_MOVES = "星级变化：{previous} → {current}"
 MOVES = {"up": "上升", "down": "下降", "same": "不变"}
 STARS_TABLE = "党员星级"
@@ -127,13 +137,13 @@ ATTENDANCE_BY_MEMBER = "党员 × 活动类型 出勤率"
 ABSENCE_TREND = "缺席与请假（逐月人次）"
 
 # study page
-STUDY_PARTICIPATION = "学习参与率（逐月，按党小组）"
-STUDY_AVERAGE = "日均积分（逐月，按党小组平均）"
+STUDY_PARTICIPATION = "学习参与率（{span}，按党小组）"
+STUDY_AVERAGE = "日均积分（{span}，按党小组平均）"
 STUDY_NOTE = "学习积分属于个人：本页只显示支部和党小组的参与情况与平均值，不对个人积分排名。"
 
 # member page
 MEMBER_PICK = "选择党员"
-MEMBER_TREND = "{name} 逐月先锋指数与分项"
+MEMBER_TREND = "{name} {span}先锋指数与分项"
 MEMBER_COMPONENTS = "本期分项"
 MEMBER_ITEMS = "加分、扣分与清零事项"
 MEMBER_ATTENDANCE = "考勤记录（每一行的来源）"
@@ -223,6 +233,7 @@ COLUMNS = {
     "index": "先锋指数",
     "stars": "星级",
     "month": "月份",
+    "period": "统计期",
     "requirement": "要求",
     "unit": "周期",
     "required": "应开展",

@@ -6,12 +6,14 @@ from dashboard import strings as S
 
 ctx = state.page(S.PAGE_INDEX)
 
-members = data.member_scores(ctx.branch, ctx.period)
+scores = data.page_scores(ctx.branch, ctx.period)
+members = frames.period_members(scores, ctx.period)
 scored = members.dropna(subset=["index"])
 if scored.empty:
     st.info(S.NO_SCORES)
     st.stop()
-_, members_monthly = data.monthly(ctx.branch, ctx.period.year)
+_, members_trend = frames.trend(scores, ctx.period)
+span = S.trend_span(ctx.period)
 
 left, right = st.columns(2)
 with left:
@@ -26,19 +28,23 @@ with right:
     ui.chart(charts.stacked_components(parts, S.INDEX_COMPONENTS), parts, S.INDEX_COMPONENTS, "components")
 left, right = st.columns(2)
 with left:
-    trend = frames.group_trend(members_monthly, "party_group")
+    trend = frames.group_trend(members_trend, "party_group")
     ui.chart(
-        charts.by_group_lines(trend, "month", "index", "party_group", S.INDEX_BY_GROUP),
+        charts.by_group_lines(
+            trend, "period", "index", "party_group", S.INDEX_BY_GROUP.format(span=span), chosen=ctx.period.label
+        ),
         trend,
-        S.INDEX_BY_GROUP,
+        S.INDEX_BY_GROUP.format(span=span),
         "by-group",
     )
 with right:
-    trend = frames.group_trend(members_monthly, "campus")
+    trend = frames.group_trend(members_trend, "campus")
     ui.chart(
-        charts.by_group_lines(trend, "month", "index", "campus", S.INDEX_BY_CAMPUS),
+        charts.by_group_lines(
+            trend, "period", "index", "campus", S.INDEX_BY_CAMPUS.format(span=span), chosen=ctx.period.label
+        ),
         trend,
-        S.INDEX_BY_CAMPUS,
+        S.INDEX_BY_CAMPUS.format(span=span),
         "by-campus",
     )
 

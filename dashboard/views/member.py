@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, state
+from dashboard import charts, data, frames, state
 from dashboard import components as ui
 from dashboard import strings as S
 from etl.errors import UnknownMember
@@ -14,20 +14,21 @@ labels = {
     for r in options.itertuples()
 }
 member_id = st.selectbox(S.MEMBER_PICK, list(labels), format_func=labels.get, key="member")
-_, members_monthly = data.monthly(ctx.branch, ctx.period.year)
-history = members_monthly[members_monthly["member_id"] == member_id] if not members_monthly.empty else pd.DataFrame()
+_, members_trend = frames.trend(data.page_scores(ctx.branch, ctx.period), ctx.period)
+history = members_trend[members_trend["member_id"] == member_id] if not members_trend.empty else pd.DataFrame()
 if not history.empty:
-    view = history[["month", "index", "base", "bonus", "discipline", "attendance_rate", "avg_daily", "stars"]]
+    view = history[["period", "index", "base", "bonus", "discipline", "attendance_rate", "avg_daily", "stars"]]
     fig = charts.trend(
         view,
-        "month",
+        "period",
         {
             "index": S.COLUMNS["index"],
             "base": S.COLUMNS["base"],
             "bonus": S.COLUMNS["bonus"],
             "discipline": S.COLUMNS["discipline"],
         },
-        S.MEMBER_TREND.format(name=labels[member_id]),
+        S.MEMBER_TREND.format(name=labels[member_id], span=S.trend_span(ctx.period)),
+        chosen=ctx.period.label,
     )
     ui.chart(fig, view, S.MEMBER_TREND_FILE, "member-trend")
 

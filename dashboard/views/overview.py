@@ -6,7 +6,8 @@ from dashboard import strings as S
 
 ctx = state.page(S.PAGE_OVERVIEW)
 
-now, before = data.branch_summary(ctx.branch, ctx.period), data.branch_summary(ctx.branch, ctx.period.previous())
+scores = data.page_scores(ctx.branch, ctx.period)  # every panel below reads this one scoring pass
+now, before = frames.period_summary(scores, ctx.period), frames.period_summary(scores, ctx.period.previous())
 # A change is only shown against a period that had data: the months before the first upload are not zeros.
 compared = before["members_scored"] > 0
 delta = lambda key: None if not compared or now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
@@ -24,27 +25,29 @@ ui.kpi(cols[2], S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate
 ui.kpi(cols[3], S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", explained["compliance"])
 ui.kpi(cols[4], S.KPI_PARTICIPATION, now["participation"], delta("participation"), "{:.1%}", explained["participation"])
 
-branch_monthly, members_monthly = data.monthly(ctx.branch, ctx.period.year)
+branch_trend, members_trend = frames.trend(scores, ctx.period)
+span = S.trend_span(ctx.period)
 left, right = st.columns(2)
 with left:
     fig = charts.trend(
-        branch_monthly,
-        "month",
+        branch_trend,
+        "period",
         {"branch_index": S.TREND_BRANCH, "member_mean": S.TREND_MEAN},
-        S.TREND_TITLE.format(year=ctx.period.year),
+        S.TREND_TITLE.format(span=span),
+        chosen=ctx.period.label,
     )
-    ui.chart(fig, branch_monthly, S.TREND_TITLE.format(year=ctx.period.year), "trend")
+    ui.chart(fig, branch_trend, S.TREND_TITLE.format(span=span), "trend")
 with right:
-    counts = frames.star_counts(members_monthly)
+    counts = frames.star_counts(members_trend)
     ui.chart(
-        charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(year=ctx.period.year)),
+        charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(span=span), chosen=ctx.period.label),
         counts,
-        S.STAR_TREND_TITLE.format(year=ctx.period.year),
+        S.STAR_TREND_TITLE.format(span=span),
         "star-trend",
     )
 
 st.subheader(S.ALERTS_TITLE)
-alerts = data.alerts(ctx.branch, ctx.period)
+alerts = frames.alerts(scores, ctx.period, data.veto_watch(ctx.branch, ctx.period))
 rules = data.rules(ctx.branch)
 shown = False
 if not alerts["needs_help"].empty:

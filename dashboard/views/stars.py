@@ -6,13 +6,16 @@ from dashboard import strings as S
 
 ctx = state.page(S.PAGE_STARS)
 
-summary = data.branch_summary(ctx.branch, ctx.period)
+scores = data.page_scores(ctx.branch, ctx.period)
+summary = frames.period_summary(scores, ctx.period)
 st.metric(S.STARS_BRANCH, ui.stars_text(summary["stars"]), border=True)
-_, members_monthly = data.monthly(ctx.branch, ctx.period.year)
-counts = frames.star_counts(members_monthly)
-ui.chart(charts.stars_stacked(counts, S.STARS_OVER_TIME), counts, S.STARS_OVER_TIME, "stars-over-time")
+_, members_trend = frames.trend(scores, ctx.period)
+counts = frames.star_counts(members_trend)
+title = S.STARS_OVER_TIME.format(span=S.trend_span(ctx.period))
+ui.chart(charts.stars_stacked(counts, title, chosen=ctx.period.label), counts, title, "stars-over-time")
 
-current, previous = data.member_scores(ctx.branch, ctx.period), data.member_scores(ctx.branch, ctx.period.previous())
+current = frames.period_members(scores, ctx.period)
+previous = frames.period_members(scores, ctx.period.previous())
 moves = frames.star_moves(current, previous)
 st.subheader(S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.period))
 cols = st.columns(3)

@@ -7,22 +7,34 @@ from dashboard import strings as S
 ctx = state.page(S.PAGE_STUDY)
 
 st.caption(S.STUDY_NOTE)
-summary = data.branch_summary(ctx.branch, ctx.period)
+scores = data.page_scores(ctx.branch, ctx.period)
+summary = frames.period_summary(scores, ctx.period)
 ui.kpi(st.columns(4)[0], S.KPI_PARTICIPATION, summary["participation"], fmt="{:.1%}")
-_, members_monthly = data.monthly(ctx.branch, ctx.period.year)
-groups = frames.study_by_group(members_monthly)
+_, members_trend = frames.trend(scores, ctx.period)
+groups = frames.study_by_group(members_trend)
+span = S.trend_span(ctx.period)
 left, right = st.columns(2)
 with left:
     ui.chart(
-        charts.by_group_lines(groups, "month", "participation", "party_group", S.STUDY_PARTICIPATION, percent=True),
-        groups[["month", "party_group", "participation"]],
-        S.STUDY_PARTICIPATION,
+        charts.by_group_lines(
+            groups,
+            "period",
+            "participation",
+            "party_group",
+            S.STUDY_PARTICIPATION.format(span=span),
+            percent=True,
+            chosen=ctx.period.label,
+        ),
+        groups[["period", "party_group", "participation"]],
+        S.STUDY_PARTICIPATION.format(span=span),
         "participation",
     )
 with right:
     ui.chart(
-        charts.by_group_lines(groups, "month", "avg_daily", "party_group", S.STUDY_AVERAGE),
-        groups[["month", "party_group", "avg_daily"]],
-        S.STUDY_AVERAGE,
+        charts.by_group_lines(
+            groups, "period", "avg_daily", "party_group", S.STUDY_AVERAGE.format(span=span), chosen=ctx.period.label
+        ),
+        groups[["period", "party_group", "avg_daily"]],
+        S.STUDY_AVERAGE.format(span=span),
         "average",
     )

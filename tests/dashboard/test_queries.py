@@ -1,6 +1,6 @@
 """The queries behind the pages, on the demo branch: each takes the branch and period it is for."""
 
-from dashboard import queries
+from dashboard import frames, queries
 from etl import load
 from etl.rules import load_rules
 from etl.scoring.period import parse
@@ -54,8 +54,16 @@ def test_branch_summary_matches_the_scores(demo_db):
 
 def test_alerts_name_the_member_heading_for_the_absence_veto(demo_db):
     with demo_db.connect() as con:
-        october = queries.alerts(con, BRANCH, parse("2025-10"), RULES)
-        q3 = queries.alerts(con, BRANCH, parse("2025-Q3"), RULES)
+        october = frames.alerts(
+            queries.page_scores(con, BRANCH, parse("2025-10"), RULES),
+            parse("2025-10"),
+            queries.veto_watch(con, BRANCH, parse("2025-10"), RULES),
+        )
+        q3 = frames.alerts(
+            queries.page_scores(con, BRANCH, parse("2025-Q3"), RULES),
+            parse("2025-Q3"),
+            queries.veto_watch(con, BRANCH, parse("2025-Q3"), RULES),
+        )
     # The demo's member who stopped coming in July has four all-absent months by October: two to go.
     assert list(october["veto_watch"]["run"]) == [4]
     assert set(q3["unmet"]["requirement"]) == {"党小组会", "党课"}
