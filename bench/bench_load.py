@@ -54,7 +54,7 @@ def naive_load(study: Path, target: Path) -> int:
     import openpyxl
 
     book = openpyxl.load_workbook(study, read_only=True)
-    rows = [row for row in book.active.iter_rows(min_row=3, values_only=True)]
+    rows = list(book.active.iter_rows(min_row=3, values_only=True))
     con = duckdb.connect(str(target))
     con.execute("CREATE TABLE study (name VARCHAR, org VARCHAR, day TIMESTAMP, points DOUBLE)")
     con.executemany("INSERT INTO study VALUES (?, ?, ?, ?)", rows)

@@ -7,6 +7,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard import frames
 from dashboard import strings as S
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -74,6 +75,7 @@ def by_group_lines(
     chosen: str | None = None,
     order: list[str] | None = None,
 ) -> go.Figure:
+    order = order or (frames.group_order(frame[color]) if color == "party_group" else None)
     fig = px.line(
         frame,
         x=x,
@@ -121,6 +123,7 @@ def stacked_components(frame: pd.DataFrame, title: str) -> go.Figure:
         color="component",
         title=title,
         labels=_labels("party_group", "score", "component"),
+        category_orders={"party_group": frames.group_order(frame["party_group"])},
     )
 
 
@@ -162,7 +165,9 @@ def calendar(compliance: pd.DataFrame, title: str) -> go.Figure:
 
 
 def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str) -> go.Figure:
-    pivot = frame.pivot_table(index=y, columns=x, values=z, aggfunc="mean")
+    """Rows in the frame's order (the query orders them), top to bottom."""
+    rows = list(dict.fromkeys(frame[y]))
+    pivot = frame.pivot_table(index=y, columns=x, values=z, aggfunc="mean").reindex(rows)
     fig = go.Figure(
         go.Heatmap(
             z=pivot.values,
@@ -178,6 +183,7 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str) -> go.Figur
             hovertemplate="%{y} %{x}：%{z:.0%}<extra></extra>",
         )
     )
+    fig.update_yaxes(autorange="reversed")  # the first row at the top, as in a table
     return fig.update_layout(title=title, height=160 + 24 * len(pivot.index))
 
 

@@ -193,6 +193,20 @@ def chart(fig, frame: pd.DataFrame, name: str, key: str) -> None:
     downloads(frame, name, key)
 
 
+def member_table(frame: pd.DataFrame, profile_link, name: str, key: str) -> None:
+    """A table of members, each row linking to that member's 党员档案 (``profile_link(member_id)``
+    gives the URL); the download holds the same rows without the links."""
+    shown = frame.drop(columns="member_id")
+    linked = shown.assign(profile=[profile_link(int(m)) for m in frame["member_id"]])
+    st.dataframe(
+        styled(linked),
+        hide_index=True,
+        key=f"table-{key}",
+        column_config={S.COLUMNS["profile"]: st.column_config.LinkColumn(display_text=S.OPEN_PROFILE)},
+    )
+    downloads(shown, name, key)
+
+
 def table(frame: pd.DataFrame, name: str, key: str, **kwargs) -> None:
     st.dataframe(styled(frame), hide_index=True, key=f"table-{key}", **kwargs)
     downloads(frame, name, key)

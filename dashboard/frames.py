@@ -99,10 +99,60 @@ def trend(scores: dict, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
     return branch[TREND_COLUMNS], members[members["period"].isin(kept)].reset_index(drop=True)
 
 
-def alerts(scores: dict, period: Period, watch: pd.DataFrame) -> dict:
+def reasons(row, rules) -> str:
+    """Why a member's 先锋指数 is low, in the words of its parts: the veto and its cause first."""
+    parts = []
+    if row.vetoed:
+        if row.veto_by_item:
+            parts.append(S.WHY_VETO_ITEM.format(detail=row.veto_detail or ""))
+        if row.veto_by_absence:
+            parts.append(S.WHY_VETO_ABSENCE.format(months=rules["veto"]["absent_months"]))
+        if row.veto_by_appraisal:
+            parts.append(S.WHY_VETO_APPRAISAL.format(grade=row.appraisal))
+    if pd.notna(row.attendance_rate) and (row.attendance_rate < 0.8 or (row.absences or 0) > 0):
+        parts.append(
+            S.WHY_ATTENDANCE.format(
+                rate=row.attendance_rate, absences=int(row.absences or 0), lates=int(row.lates or 0)
+            )
+        )
+    target = float(rules["study"]["daily_target"])
+    if pd.notna(row.avg_daily) and row.avg_daily < target:
+        parts.append(S.WHY_STUDY.format(avg=row.avg_daily, target=target))
+    if isinstance(row.appraisal, str) and row.appraisal not in ("优秀", "合格") and not row.veto_by_appraisal:
+        parts.append(S.WHY_APPRAISAL.format(grade=row.appraisal))
+    if (row.deduction or 0) > 0:
+        parts.append(S.WHY_DEDUCTION.format(points=row.deduction))
+    return "；".join(parts) or S.WHY_NOTHING
+
+
+def needs_help(members: pd.DataFrame, rules) -> pd.DataFrame:
+    """Members below the 需帮扶 line, most urgent first (a veto, then the lowest index), each with
+    its reason and its member id (the page links it to the 党员档案)."""
+    low = members[members["needs_help"].fillna(False).astype(bool)]
+    if low.empty:
+        return pd.DataFrame(columns=["member_id", "member", "party_group", "index", "stars", "why"])
+    low = low.assign(why=[reasons(r, rules) for r in low.itertuples()])
+    low = low.sort_values(["vetoed", "index"], ascending=[False, True], kind="stable")
+    return low[["member_id", "member", "party_group", "index", "stars", "why"]].reset_index(drop=True)
+
+
+def unmeasured(members: pd.DataFrame) -> list[str]:
+    """Members in scope with nothing to score this period (no activity expected, no study, no
+    appraisal): they have nothing to measure, which is not a low score."""
+    return sorted_names(members.loc[members["index"].isna(), "member"].tolist())
+
+
+def year_to_date_unmet(scores: dict, period: Period) -> pd.DataFrame:
+    """三会一课 units of the period's year that have come due by the period's end and were not met."""
+    year = scores["compliance"][scores["compliance"]["period"] == str(period.year)]
+    due = year[(pd.to_datetime(year["unit_end"]).dt.date <= period.end) & (year["met"] < year["required"])]
+    return due[["requirement", "unit", "required", "held"]].reset_index(drop=True)
+
+
+def alerts(scores: dict, period: Period, watch: pd.DataFrame, rules=None) -> dict:
     members = period_members(scores, period)
     compliance = scores["compliance"][scores["compliance"]["period"] == period.label]
-    needs_help = members[members["needs_help"].fillna(False).astype(bool)][["member", "party_group", "index", "vetoed"]]
+    helped = needs_help(members, rules) if rules is not None else members[members["needs_help"].fillna(False)]
     unmet = compliance[compliance["met"] < compliance["required"]][["requirement", "unit", "required", "held"]]
     now, before = period_summary(scores, period), period_summary(scores, period.previous())
     drop = None
@@ -117,11 +167,72 @@ def alerts(scores: dict, period: Period, watch: pd.DataFrame) -> dict:
             "drop": before["participation"] - now["participation"],
         }
     return {
-        "needs_help": needs_help.reset_index(drop=True),
+        "needs_help": helped.reset_index(drop=True),
         "veto_watch": watch,
         "unmet": unmet.reset_index(drop=True),
+        "year_unmet": year_to_date_unmet(scores, period) if period.grain != "year" else unmet.iloc[0:0],
+        "unmeasured": unmeasured(members),
         "study_drop": drop,
     }
+
+
+NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)}
+
+
+def group_key(group) -> tuple:
+    """第一党小组 < 第二党小组 < … < 第十党小组 < other names (by pinyin) < no group."""
+    from pypinyin import lazy_pinyin
+
+    if not isinstance(group, str) or not group:
+        return (2, 0, "")
+    digits = "".join(ch for ch in group if ch.isdigit())
+    numeral = next((group[i:] for i in range(len(group)) if group[i] in NUMERALS), "")
+    value = int(digits) if digits else _chinese_number(numeral)
+    return (0, value, "") if value else (1, 0, "".join(lazy_pinyin(group)))
+
+
+def _chinese_number(text: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (a group's number), 0 when there is none."""
+    run = ""
+    for ch in text:
+        if ch not in NUMERALS:
+            break
+        run += ch
+    if not run:
+        return 0
+    if "十" in run:
+        tens, _, ones = run.partition("十")
+        return (NUMERALS.get(tens, 1) if tens else 1) * 10 + (NUMERALS.get(ones[:1], 0) if ones else 0)
+    return NUMERALS[run[0]]
+
+
+def group_order(groups) -> list[str]:
+    return sorted({g for g in groups if isinstance(g, str)}, key=group_key)
+
+
+def ordered(members: pd.DataFrame, name: str = "member") -> pd.DataFrame:
+    """Members by party group (第一, 第二, 第三 …), then by the pinyin of their name."""
+    if members.empty:
+        return members
+    from pypinyin import lazy_pinyin
+
+    keys = pd.DataFrame(
+        {
+            "g": members["party_group"].map(group_key) if "party_group" in members else 0,
+            "n": members[name].map(lambda v: "".join(lazy_pinyin(v)) if isinstance(v, str) else ""),
+        },
+        index=members.index,
+    )
+    extra = ["period"] if "period" in members else []
+    frame = members.assign(_g=keys["g"], _n=keys["n"])
+    return frame.sort_values([*extra, "_g", "_n"], kind="stable").drop(columns=["_g", "_n"]).reset_index(drop=True)
+
+
+def sorted_names(names: list[str]) -> list[str]:
+    """Names in the order a Chinese reader looks for them: by pinyin, not by code point."""
+    from pypinyin import lazy_pinyin
+
+    return sorted(names, key=lambda name: ("".join(lazy_pinyin(name)), name))
 
 
 def star_counts(members_monthly: pd.DataFrame) -> pd.DataFrame:

@@ -68,8 +68,8 @@ def page_periods(period: Period) -> list[Period]:
         trend = [parse(f"{period.year}-Q{q}") for q in range(1, 5)]
     else:
         trend = [parse(str(y)) for y in range(period.year - 4, period.year + 1)]
-    previous = period.previous()
-    return trend if previous in trend else [*trend, previous]
+    extra = [p for p in (period.previous(), parse(str(period.year))) if p not in trend]
+    return [*trend, *extra]  # the year too: its vetoes and its 三会一课 so far show on every grain
 
 
 def _years(period: Period) -> range:
@@ -85,6 +85,7 @@ def page_scores(con, branch: str, period: Period, rules: Rules) -> dict[str, pd.
     periods = page_periods(period)
     members = engine.member_frames(con, bid, periods, rules)
     members.insert(1, "member", engine.member_label(members))
+    members = frames.ordered(members)
     compliance = frames.with_units(engine.compliance_frames(con, bid, periods, rules))
     branch_rows = engine.branch_frames(members, compliance, rules)
     return {
@@ -113,9 +114,19 @@ def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
 
 
 def attendance_matrix(con, branch: str, period: Period) -> pd.DataFrame:
-    return con.execute(
+    """Attendance per member and activity type, members by group, then by overall attendance
+    (lowest first: whom to talk to), then by name."""
+    frame = con.execute(
         _sql("attendance_matrix"), {"branch_id": require_branch(con, branch), "start": period.start, "end": period.end}
     ).df()
+    if frame.empty:
+        return frame
+    overall = frame.groupby("member")[["attended", "expected"]].transform("sum")
+    frame["_rate"] = overall["attended"] / overall["expected"]
+    frame["_g"] = frame["party_group"].map(frames.group_key)
+    return (
+        frame.sort_values(["_g", "_rate", "member"], kind="stable").drop(columns=["_g", "_rate"]).reset_index(drop=True)
+    )
 
 
 def absence_trend(con, branch: str, year: int) -> pd.DataFrame:

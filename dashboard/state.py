@@ -63,8 +63,8 @@ def _overlapping(options: list[str]):
 def _remember(**chosen: str) -> None:
     for key, value in chosen.items():
         st.session_state[CHOSEN[key]] = value
-    if dict(st.query_params) != chosen:
-        st.query_params.from_dict(chosen)
+        if st.query_params.get(key) != value:  # a page's own parameters (?member=…) stay
+            st.query_params[key] = value
 
 
 def sidebar() -> Context:
@@ -95,6 +95,15 @@ def sidebar() -> Context:
         st.caption(S.DATA_VERSION.format(n=data.live_loads(branch)))
     _remember(branch=branch, grain=grain, period=label)
     return Context(branch, parse(label))
+
+
+def link(page: str, ctx: Context, **extra) -> str:
+    """A link to another page showing the same branch and period (and, say, one member)."""
+    from urllib.parse import urlencode
+
+    grain = ctx.period.grain if ctx.period else "month"
+    query = {"branch": ctx.branch, "grain": grain, "period": ctx.period.label if ctx.period else "", **extra}
+    return f"./{page}?{urlencode(query)}"
 
 
 def period_text(label: str) -> str:

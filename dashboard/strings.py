@@ -114,6 +114,18 @@ ALERT_VETO_WATCH = "距“连续 6 个月缺席”清零还差 1–2 个月：{n
 ALERT_UNMET = "三会一课未达标：{n} 项"
 ALERT_STUDY_DROP = "学习参与率下降 {drop:.0%}（{before:.0%} → {after:.0%}）"
 ALERT_NONE = "本统计期没有需要特别关注的事项。"
+ALERT_YEAR_UNMET = "{year} 年至今三会一课未达标：{n} 项"
+YEAR_UNMET_FILE = "本年度至今三会一课未达标"
+ALERT_UNMEASURED = "本期没有可计分数据的党员（没有应参加的活动、学习记录或评议，不是低分）：{names}"
+WHY_VETO_ITEM = "清零：{detail}"
+WHY_VETO_ABSENCE = "清零：连续 {months} 个月缺席"
+WHY_VETO_APPRAISAL = "清零：民主评议{grade}"
+WHY_ATTENDANCE = "出勤率 {rate:.0%}（缺席 {absences} 次，迟到 {lates} 次）"
+WHY_STUDY = "学习强国日均 {avg:.1f} 分（目标 {target:g} 分）"
+WHY_APPRAISAL = "民主评议{grade}"
+WHY_DEDUCTION = "扣分 {points:g}"
+WHY_NOTHING = "各分项均偏低"
+OPEN_PROFILE = "查看档案"
 
 # index page
 INDEX_DISTRIBUTION = "先锋指数分布"
@@ -153,7 +165,7 @@ MEMBER_NO_DATA = "无数据"
 
 # upload page
 UPLOAD_TITLE = "上传表格"
-UPLOAD_HELP = "支持 .xlsx、.xls、.ods、.csv（UTF-8 或 GBK）。可一次选择多个文件；每个文件单独检查、整份装入或整份拒绝。"
+UPLOAD_HELP = "支持 .xlsx、.xls、.ods、.csv（UTF-8 或 GBK）。可一次选择多个文件；每个文件单独检查、整份装入或整份拒绝。都通过检查后可点“全部装载”一次装完。"
 UPLOAD_WIDGET = "选择文件"
 UPLOAD_KIND = "数据类型"
 UPLOAD_KIND_AUTO = "自动识别"
@@ -164,15 +176,15 @@ UPLOAD_DETECTED = "识别为：{kind}"
 UPLOAD_PREVIEW = "解析预览（前 {n} 行）"
 UPLOAD_REPORT = "检查报告：{n} 个问题，文件不会装载"
 UPLOAD_REPORT_DOWNLOAD = "下载检查报告（xlsx）"
-UPLOAD_OK = "检查通过：{rows} 行可装载"
+UPLOAD_OK = "检查通过：表格 {read} 行，可装载 {rows} 条记录"
 UPLOAD_WILL_LEAVE = "这份名册中没有、将标记为离开的党员：{names}"
 UPLOAD_UNMARKED = "应到但没有考勤标记、将按缺席（未签到）计的党员"
-UPLOAD_REPLACES = "将替换旧数据 {n} 行"
+UPLOAD_REPLACES = "将替换旧记录 {n} 条"
 UPLOAD_BRINGS_BACK = "与装载 #{load_id} 的文件相同：它的部分数据已被后来的装载替换，确认后将重新装载，恢复这些数据。"
 UPLOAD_REPEAT = "与装载 #{load_id} 的文件完全相同，无需再次装载。"
 UPLOAD_CONFIRM = "确认装载"
-UPLOAD_WAIT_FOR_ROSTER = "请先确认装载上面的党员名册：名册装载后，这个文件里的姓名才能与党员一一对应，届时会自动检查。"
-UPLOAD_DONE = "已装载为 #{load_id}：{rows} 行，替换旧数据 {replaced} 行。"
+UPLOAD_WAIT_FOR_ROSTER = "等上面的党员名册装载后再检查：名册装载后，这个文件里的姓名才能与党员一一对应。点“全部装载”会先装载名册，再检查并装载这个文件。"
+UPLOAD_DONE = "已装载为 #{load_id}：{rows} 条记录，替换旧记录 {replaced} 条。"
 UPLOAD_PROGRESS = "正在装载 {name}……"
 HISTORY_TITLE = "装载历史"
 HISTORY_UNDO = "撤销"
@@ -297,6 +309,9 @@ COLUMNS = {
     "unmarked_names": "未签到党员",
     "counted": "计入出勤率",
     "reason": "说明",
+    "profile": "党员档案",
+    "why": "原因",
+    "year_vetoed": "本年度清零",
 }
 
 # Coded values, per column, as they are shown (data stays in codes; only tables and files translate).
@@ -304,3 +319,42 @@ CODE_LABELS = {
     "move": MOVES,
     "reason": ATTENDANCE_NOTES,  # why an attendance row counts differently (etl/scoring/explain.py)
 }
+
+# --- upload page (batch) ---
+UPLOAD_NEW_BRANCH = "新建党支部…"
+UPLOAD_NEW_BRANCH_NAME = "新党支部的名称"
+UPLOAD_NEW_BRANCH_OK = "确认新建"
+UPLOAD_NEW_BRANCH_EMPTY = "请填写新党支部的名称。"
+UPLOAD_NEW_BRANCH_HINT = "新建的党支部在第一次装载时写入数据库；请先装载它的党员名册。"
+UPLOAD_NEW_BRANCH_SAME = "已有党支部“{name}”，确认后直接选用它，不会新建。"
+UPLOAD_NEW_BRANCH_CLOSE = "已有名称相近的党支部：{names}。确实要新建“{name}”吗？如果是同一个支部，请在上面直接选择它。"
+UPLOAD_NEW_BRANCH_PENDING = "“{name}”是新建的党支部，还没有数据：第一次装载时建立。请先装载它的党员名册。"
+UPLOAD_NEED_BRANCH = "请先在上面选择党支部，或填写名称并确认新建，上传的文件才会检查。"
+UPLOAD_TOAST_ONE = "{name} 已装载为 #{load_id}"
+UPLOAD_ALL = "全部装载"
+UPLOAD_ALL_HELP = "先装载党员名册，再按上传顺序逐个装载其余文件，每个文件一次事务；遇到第一个出错的文件即停止。"
+UPLOAD_ALL_READY = "本批 {n} 个文件可以一次装载。"
+UPLOAD_ALL_BLOCKED = "有 {n} 个文件没有通过检查（见下方的检查报告）：请改好后重新上传，或把它们从上面移除，再全部装载。"
+UPLOAD_ALL_PROGRESS = "正在装载 {name}（第 {i} 个，共 {n} 个）"
+UPLOAD_ALL_CHECKING = "正在检查 {name}（第 {i} 个，共 {n} 个）"
+UPLOAD_ALL_DONE = "全部装载完成：{n} 个文件。"
+UPLOAD_ALL_LOADED = "已装载：{items}"
+UPLOAD_ALL_SKIPPED = "与已有装载相同、未重复装载：{items}"
+UPLOAD_ALL_STOPPED = "在“{name}”处停止：{reason}"
+UPLOAD_ALL_NOT_LOADED = "未装载：{names}"
+UPLOAD_ALL_NOTHING = "没有装载任何文件。"
+UPLOAD_ALL_FAILED_CHECK = "检查发现 {n} 个问题（见这个文件的检查报告）"
+UPLOAD_ALL_TOAST_DONE = "全部装载完成：{items}"
+UPLOAD_ALL_TOAST_STOPPED = "装载在“{name}”处停止，{done} 个文件已装载"
+UPLOAD_ITEM = "#{load_id} {name}"
+UPLOAD_DROP_BUTTON = "浏览文件"
+UPLOAD_DROP_HINT = "或把文件拖到这里 · 每个文件不超过 {mb} MB · {types}"
+UPLOAD_DROP_ACTIVE = "松开鼠标即可上传"
+UPLOAD_DROP_ERROR = "这个文件无法上传：只接受 {types}，每个不超过 {mb} MB"
+HISTORY_COUNTS_NOTE = (
+    "读取行数是表格里的数据行数，装载行数是写入的记录数，两者可以不同：签到表的一行是一个人的多次活动，"
+    "会议台账的一行写了几种会议（如“支部党员大会、党课”）时，每位党员每种会议各记一条。"
+)
+HISTORY_ROWS_READ_HELP = "表格里读到的数据行数（不含表头、合计行和空行）"
+HISTORY_ROWS_LOADED_HELP = "写入的记录数：考勤每人每次活动一条，学习积分每人每天一条；一行表格可以写成多条记录"
+HISTORY_ROWS_REPLACED_HELP = "被这次装载替换、不再有效的旧记录数"

@@ -13,7 +13,13 @@ labels = {
     r.member_id: r.name + (f"（{r.party_group}）" if r.shared else "") + (S.LEFT_SUFFIX if r.status == "离开" else "")
     for r in options.itertuples()
 }
-member_id = st.selectbox(S.MEMBER_PICK, list(labels), format_func=labels.get, key="member")
+order = frames.sorted_names(list(labels.values()))
+ids = sorted(labels, key=lambda m: order.index(labels[m]))
+linked = st.query_params.get("member")  # a link from an alert or a table names the member
+if linked and linked.isdigit() and int(linked) in labels and st.session_state.get("_linked_member") != linked:
+    st.session_state["member"], st.session_state["_linked_member"] = int(linked), linked
+member_id = st.selectbox(S.MEMBER_PICK, ids, format_func=labels.get, key="member")
+st.query_params["member"] = str(member_id)
 _, members_trend = frames.trend(data.page_scores(ctx.branch, ctx.period), ctx.period)
 history = members_trend[members_trend["member_id"] == member_id] if not members_trend.empty else pd.DataFrame()
 if not history.empty:

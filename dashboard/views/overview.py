@@ -47,25 +47,32 @@ with right:
     )
 
 st.subheader(S.ALERTS_TITLE)
-alerts = frames.alerts(scores, ctx.period, data.veto_watch(ctx.branch, ctx.period))
 rules = data.rules(ctx.branch)
+alerts = frames.alerts(scores, ctx.period, data.veto_watch(ctx.branch, ctx.period), rules)
+profile = lambda member_id: state.link("member", ctx, member=member_id)  # noqa: E731
 shown = False
 if not alerts["needs_help"].empty:
     shown = True
     with st.expander(
         S.ALERT_NEEDS_HELP.format(line=rules["stars"]["needs_help_below"], n=len(alerts["needs_help"])), expanded=True
     ):
-        ui.table(alerts["needs_help"], S.NEEDS_HELP_FILE, "needs-help")
+        ui.member_table(alerts["needs_help"], profile, S.NEEDS_HELP_FILE, "needs-help")
 if not alerts["veto_watch"].empty:
     shown = True
     with st.expander(S.ALERT_VETO_WATCH.format(n=len(alerts["veto_watch"])), expanded=True):
-        ui.table(alerts["veto_watch"], S.VETO_WATCH_FILE, "veto-watch")
+        ui.member_table(alerts["veto_watch"], profile, S.VETO_WATCH_FILE, "veto-watch")
 if not alerts["unmet"].empty:
     shown = True
     with st.expander(S.ALERT_UNMET.format(n=len(alerts["unmet"])), expanded=True):
         ui.table(alerts["unmet"], S.UNMET_FILE, "unmet")
+if not alerts["year_unmet"].empty:
+    shown = True
+    with st.expander(S.ALERT_YEAR_UNMET.format(year=ctx.period.year, n=len(alerts["year_unmet"])), expanded=True):
+        ui.table(alerts["year_unmet"], S.YEAR_UNMET_FILE, "year-unmet")
 if alerts["study_drop"]:
     shown = True
     st.warning(S.ALERT_STUDY_DROP.format(**alerts["study_drop"]))
+if alerts["unmeasured"]:
+    st.info(S.ALERT_UNMEASURED.format(names="、".join(alerts["unmeasured"])))
 if not shown:
     st.success(S.ALERT_NONE)

@@ -50,7 +50,7 @@ def test_every_panel_of_a_page_reads_one_scoring_pass(demo_db, monkeypatch):
     monkeypatch.setattr(engine, "member_frames", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
     with demo_db.connect() as con:
         scores = queries.page_scores(con, BRANCH, parse("2025-11"), RULES)
-    assert len(calls) == 1 and len(calls[0]) == 12
+    assert len(calls) == 1 and len(calls[0]) == 13  # the year's months, and the year itself
     summary = frames.period_summary(scores, parse("2025-11"))
     before = frames.period_summary(scores, parse("2025-10"))
     with demo_db.connect() as con:
@@ -66,3 +66,57 @@ def test_study_by_group_has_no_individual_ranking(demo_db):
     groups = frames.study_by_group(members)
     assert set(groups.columns) == {"period", "party_group", "participation", "avg_daily"}
     assert "全支部" in set(groups["party_group"]) and "member" not in groups
+
+
+def test_alerts_say_why_and_put_the_most_urgent_first(demo_db):
+    """Each member needing help comes with the reason (the veto and its cause, low attendance with
+    the absences, …), vetoes first, then the lowest index; the year's missed 三会一课 so far are
+    listed on a month's page too."""
+    from etl.rules import load_rules
+
+    period = parse("2025-11")
+    with demo_db.connect() as con:
+        scores = queries.page_scores(con, BRANCH, period, RULES)
+        alerts = frames.alerts(scores, period, queries.veto_watch(con, BRANCH, period, RULES), load_rules())
+    helped = alerts["needs_help"]
+    assert not helped.empty and helped["why"].str.len().gt(0).all()
+    assert helped["why"].iloc[0].startswith("清零")  # 有偿家教 in November: a veto comes first
+    assert "有偿家教 2025-11-06" in helped["why"].iloc[0]
+    rest = helped[~helped["why"].str.startswith("清零")]["index"].tolist()
+    assert rest == sorted(rest)
+    assert {"member_id", "member", "why"} <= set(helped.columns)
+    year_unmet = set(zip(alerts["year_unmet"]["requirement"], alerts["year_unmet"]["unit"]))
+    assert ("党课", "2025-Q3") in year_unmet and ("党小组会", "2025-07 第二党小组") in year_unmet
+    assert set(alerts["unmet"]["unit"]) <= {u for _, u in year_unmet} | set(alerts["unmet"]["unit"])
+
+
+def test_names_sort_by_pinyin():
+    assert frames.sorted_names(["张三", "李四", "王五", "安宁", "赵六"]) == ["安宁", "李四", "王五", "张三", "赵六"]
+
+
+def test_groups_keep_their_numbers_order():
+    groups = ["第三党小组", "第十党小组", "第一党小组", "离退休党小组", None, "第二党小组", "第十二党小组"]
+    assert frames.group_order(groups) == [
+        "第一党小组",
+        "第二党小组",
+        "第三党小组",
+        "第十党小组",
+        "第十二党小组",
+        "离退休党小组",
+    ]
+
+
+def test_members_ordered_by_group_then_pinyin(demo_db):
+    with demo_db.connect() as con:
+        members = frames.period_members(queries.page_scores(con, BRANCH, parse("2025-06"), RULES), parse("2025-06"))
+    groups = members["party_group"].tolist()
+    assert groups == sorted(groups, key=frames.group_key)
+    first = members[members["party_group"] == "第一党小组"]["member"].tolist()
+    assert first == frames.sorted_names(first)
+
+
+def test_attendance_heat_map_rows_by_group_then_attendance(demo_db):
+    with demo_db.connect() as con:
+        matrix = queries.attendance_matrix(con, BRANCH, parse("2025-Q3"))
+    rows = matrix.drop_duplicates("member")
+    assert rows["party_group"].tolist() == sorted(rows["party_group"].tolist(), key=frames.group_key)

@@ -183,3 +183,16 @@ def test_a_period_chosen_at_one_grain_carries_to_the_next(monkeypatch, demo_db):
     assert at.sidebar.selectbox(key="period").value == "2025-Q2"
     at.sidebar.radio(key="grain").set_value("year").run()
     assert at.sidebar.selectbox(key="period").value == "2025"
+
+
+def test_an_alert_links_to_its_member(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "overview")
+    table = next(d for d in at.dataframe if "党员档案" in d.value.columns)
+    links = table.value["党员档案"].tolist()
+    assert links and all(link.startswith("./member?") and "member=" in link for link in links)
+    # the link opens the member page on that member, same branch and period
+    member_id = links[0].split("member=")[-1]
+    at.query_params["member"] = member_id
+    at.switch_page("views/member.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert str(at.selectbox(key="member").value) == member_id

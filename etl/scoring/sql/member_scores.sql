@@ -69,7 +69,7 @@ appraisal AS (
 ),
 -- 加分 / 扣分 / 清零 items dated in the period (an item with only a 年度 counts in that year's period).
 items AS (
-    SELECT p.period, a.member_id, a.item, r.kind,
+    SELECT p.period, a.member_id, a.item, a.date, r.kind,
            coalesce(a.points, CASE WHEN a.item = $honour_item THEN lv.points ELSE r.points END) AS value
     FROM live_assessments a
     JOIN p ON a.date BETWEEN p.period_start AND p.period_end
@@ -84,7 +84,9 @@ item_totals AS (
                  $volunteer_cap) AS volunteer,
            coalesce(sum(value) FILTER (WHERE item <> $volunteer_item AND value > 0 AND kind IS DISTINCT FROM 'veto'), 0) AS other_bonus,
            coalesce(sum(-value) FILTER (WHERE value < 0 AND kind IS DISTINCT FROM 'veto'), 0) AS item_deduction,
-           count(*) FILTER (WHERE kind = 'veto') AS veto_items
+           count(*) FILTER (WHERE kind = 'veto') AS veto_items,
+           string_agg(item || coalesce(' ' || strftime(date, '%Y-%m-%d'), ''), '；' ORDER BY date)
+             FILTER (WHERE kind = 'veto') AS veto_detail
     FROM items GROUP BY period, member_id
 ),
 -- 清零 by an absence run (the absence_runs view) that is veto_months long at a month of the period.
@@ -111,7 +113,7 @@ components AS (
            coalesce(it.volunteer, 0) AS volunteer_bonus, coalesce(it.other_bonus, 0) AS other_bonus,
            coalesce(att.absences, 0) * $per_absence + coalesce(att.lates, 0) * $per_late AS attendance_deduction,
            coalesce(it.item_deduction, 0) AS item_deduction,
-           coalesce(it.veto_items, 0) > 0 AS veto_by_item,
+           coalesce(it.veto_items, 0) > 0 AS veto_by_item, it.veto_detail,
            coalesce(appraisal.grade = $veto_grade, false) AS veto_by_appraisal,
            rv.member_id IS NOT NULL AS veto_by_absence
     FROM scope JOIN roster r USING (member_id)

@@ -43,5 +43,5 @@ def test_the_trend_takes_one_scoring_query(demo_db, monkeypatch):
     monkeypatch.setattr(engine, "member_frames", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
     with demo_db.connect() as con:
         scores = queries.page_scores(con, demo.BRANCH, month(2025, 6), load_rules())
-    assert len(calls) == 1 and len(calls[0]) == 12 and len(scores["branch"]) == 12
+    assert len(calls) == 1 and len(calls[0]) == 13 and len(scores["branch"]) == 13  # months and the year
     assert calls[0][0] == month(2025, 1)
