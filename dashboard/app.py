@@ -23,6 +23,7 @@ navigation = st.navigation(
             st.Page("views/orglife.py", title=S.PAGE_ORGLIFE, icon=":material/groups:"),
             st.Page("views/study.py", title=S.PAGE_STUDY, icon=":material/menu_book:"),
             st.Page("views/member.py", title=S.PAGE_MEMBER, icon=":material/person:"),
+            st.Page("views/glossary.py", title=S.PAGE_GLOSSARY, icon=":material/help:"),
         ],
         S.NAV_SECTION_DATA: [st.Page("views/upload.py", title=S.PAGE_UPLOAD, icon=":material/upload:")],
     }

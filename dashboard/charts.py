@@ -191,3 +191,21 @@ def bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str) -> go.Figu
     return _months_as_categories(
         px.bar(frame, x=x, y=y, color=color, title=title, labels=_labels(x, y, color), barmode="group")
     )
+
+
+def group_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, percent: bool = False) -> go.Figure:
+    """Side-by-side bars per group and period: lines of several groups all at 100 % hide each other."""
+    order = frames.group_order(frame[color]) if color == "party_group" else None
+    fig = px.bar(
+        frame,
+        x=x,
+        y=y,
+        color=color,
+        barmode="group",
+        title=title,
+        labels=_labels(x, y, color),
+        category_orders={color: order} if order else None,
+    )
+    if percent:
+        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
+    return _months_as_categories(fig)

@@ -75,6 +75,16 @@ def period_members(scores: dict, period: Period) -> pd.DataFrame:
     return members[members["period"] == period.label].drop(columns="period").reset_index(drop=True)
 
 
+def with_year_veto(members: pd.DataFrame, scores: dict, period: Period) -> pd.DataFrame:
+    """The members with ``year_vetoed``: 清零 in the period's year, so a month's stars never hide a
+    veto of the same year."""
+    year = scores["members"]
+    vetoed = set(
+        year.loc[(year["period"] == str(period.year)) & year["vetoed"].fillna(False).astype(bool), "member_id"]
+    )
+    return members.assign(year_vetoed=members["member_id"].isin(vetoed))
+
+
 def period_summary(scores: dict, period: Period) -> dict:
     """The KPI numbers of one period of page_scores (members_scored 0 when it has no data)."""
     rows = scores["branch"][scores["branch"]["period"] == period.label]
@@ -265,16 +275,35 @@ MOVE_ORDER = {"up": 0, "down": 1, "same": 2}
 
 def star_moves(current: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
     """Each member scored in both periods, with ``move`` = up, down or same."""
-    cols = ["member_id", "member", "party_group", "stars"]
+    cols = ["member_id", "member", "party_group", "index", "stars"] + (
+        ["year_vetoed"] if "year_vetoed" in current else []
+    )
     before = previous[["member_id", "stars"]].rename(columns={"stars": "previous_stars"})
     merged = current[cols].merge(before, on="member_id", how="left")
     merged = merged.dropna(subset=["stars", "previous_stars"]).astype({"stars": int, "previous_stars": int})
     change = merged["stars"] - merged["previous_stars"]
     merged["move"] = change.map(lambda d: "up" if d > 0 else "down" if d < 0 else "same")
-    merged = merged.sort_values(
-        ["move", "party_group", "member"], key=lambda c: c.map(MOVE_ORDER) if c.name == "move" else c
-    )
-    return merged.drop(columns="member_id").reset_index(drop=True)
+    # current is in group, then pinyin order (page_scores): a stable sort by the move keeps it
+    merged = merged.sort_values("move", key=lambda c: c.map(MOVE_ORDER), kind="stable")
+    shown = ["member", "party_group", "previous_stars", "stars", "move", "index"]
+    return merged[shown + [c for c in ("year_vetoed",) if c in merged]].reset_index(drop=True)
+
+
+def study_summary(members: pd.DataFrame, target: float) -> dict | None:
+    """The 学习 page's numbers for one period: participation, mean daily points of those with study
+    days, the share at the daily target, and who did not study at all (names by pinyin). None when
+    the period has no 学习强国 data (nothing uploaded is not 0 %)."""
+    if members.empty or not members["study_days"].fillna(0).sum():
+        return None
+    active = members["active_days"].fillna(0) > 0
+    with_days = members[members["study_days"].fillna(0) > 0]
+    return {
+        "participation": float(active.mean()),
+        "avg_daily": float(with_days["avg_daily"].mean()) if len(with_days) else None,
+        "on_target": float((members["avg_daily"].fillna(0) >= target).mean()),
+        "no_study": int((~active).sum()),
+        "no_study_names": sorted_names(members.loc[~active, "member"].tolist()),
+    }
 
 
 def study_by_group(members_monthly: pd.DataFrame) -> pd.DataFrame:

@@ -140,6 +140,40 @@ STARS_MOVES = "星级变化：{previous} → {current}"
 MOVES = {"up": "上升", "down": "下降", "same": "不变"}
 STARS_TABLE = "党员星级"
 STARS_BRANCH = "支部星级"
+STARS_SCORE = "堡垒指数 {index:.2f}"
+STARS_HIGH = "四星及以上党员"
+STARS_HIGH_HELP = "本期先锋指数 ≥ 80（四星、五星）的党员人数。"
+STARS_HELP_COUNT = "需帮扶党员"
+STARS_MOVES_FILE = "星级变化"
+PAGE_GLOSSARY = "指标说明"
+GLOSSARY_RULES_HINT = "各支部可以有自己的规则文件；下面的数值都来自当前支部正在使用的规则。"
+GLOSSARY_SECTIONS = {
+    "member_mean": "先锋指数（党员）",
+    "branch_index": "堡垒指数（支部）",
+    "attendance": "出勤率",
+    "compliance": "三会一课达标率",
+    "participation": "学习参与率",
+}
+GLOSSARY_STARS = "星级与需帮扶"
+GLOSSARY_REQUIREMENTS = "三会一课要求"
+GLOSSARY_ITEMS = "加分、扣分与清零事项"
+GLOSSARY_ITEMS_NOTE = (
+    "加分每期最多 {cap} 分，其中志愿服务每期最多 {volunteer_cap} 分；每次缺席扣 {absence} 分、迟到扣 {late} 分"
+    "（支委会除外）；连续 {months} 个月缺席或民主评议“{grade}”清零。"
+)
+EFFECT_BONUS, EFFECT_DEDUCTION, EFFECT_VETO = "加分", "扣分", "清零"
+MEMBER_YEAR_VETO = "该党员在 {year} 年有清零项：{detail}。本期之外的星级也以清零计。"
+
+
+def stars_rule(rules) -> str:
+    """The star thresholds of the rules in force, as a caption."""
+    thresholds = rules["stars"]["thresholds"]
+    steps = "，".join(f"{'★' * (5 - i)} ≥ {t}" for i, t in enumerate(thresholds))
+    return (
+        f"评星标准（先锋指数与堡垒指数相同）：{steps}，其余 ★；先锋指数低于 {rules['stars']['needs_help_below']} "
+        f"为需帮扶；有清零项的党员先锋指数为 0。规则版本 {rules.sha256[:8]}。"
+    )
+
 
 # org life page
 COMPLIANCE_CALENDAR = "{year} 年三会一课达标日历（实际/应开展；季度、年度要求记在季末、年末）"
@@ -152,6 +186,14 @@ ABSENCE_TREND = "缺席与请假（逐月人次）"
 STUDY_PARTICIPATION = "学习参与率（{span}，按党小组）"
 STUDY_AVERAGE = "日均积分（{span}，按党小组平均）"
 STUDY_NOTE = "学习积分属于个人：本页只显示支部和党小组的参与情况与平均值，不对个人积分排名。"
+STUDY_NONE = "本统计期还没有学习强国积分数据。在“数据上传”页上传学习强国积分明细或累计积分后，这里会显示参与情况。"
+STUDY_AVG_KPI = "日均积分"
+STUDY_AVG_HELP = "有学习记录的党员的日均积分的平均值（累计积分按两次统计之间的天数平均）。"
+STUDY_ON_TARGET = "日均达标党员"
+STUDY_ON_TARGET_HELP = "日均积分达到 {target} 分（规则中的学习目标）的党员占在册党员的比例。"
+STUDY_NOBODY = "本期没有学习的党员"
+STUDY_NOBODY_HELP = "本期一天学习积分也没有的在册党员人数；名单只给支部书记跟进，不作排名。"
+STUDY_NOBODY_LIST = "本期没有学习记录的党员（{n} 人，按拼音排序）"
 
 # member page
 MEMBER_PICK = "选择党员"
@@ -311,6 +353,8 @@ COLUMNS = {
     "reason": "说明",
     "profile": "党员档案",
     "why": "原因",
+    "per": "频次",
+    "also": "也算作",
     "year_vetoed": "本年度清零",
 }
 

@@ -7,7 +7,7 @@ from dashboard import strings as S
 ctx = state.page(S.PAGE_INDEX)
 
 scores = data.page_scores(ctx.branch, ctx.period)
-members = frames.period_members(scores, ctx.period)
+members = frames.with_year_veto(frames.period_members(scores, ctx.period), scores, ctx.period)
 scored = members.dropna(subset=["index"])
 if scored.empty:
     st.info(S.NO_SCORES)
@@ -63,6 +63,7 @@ ui.table(
             "deduction",
             "discipline",
             "vetoed",
+            "year_vetoed",
             "index",
             "stars",
         ]

@@ -20,7 +20,8 @@ if linked and linked.isdigit() and int(linked) in labels and st.session_state.ge
     st.session_state["member"], st.session_state["_linked_member"] = int(linked), linked
 member_id = st.selectbox(S.MEMBER_PICK, ids, format_func=labels.get, key="member")
 st.query_params["member"] = str(member_id)
-_, members_trend = frames.trend(data.page_scores(ctx.branch, ctx.period), ctx.period)
+scores = data.page_scores(ctx.branch, ctx.period)
+_, members_trend = frames.trend(scores, ctx.period)
 history = members_trend[members_trend["member_id"] == member_id] if not members_trend.empty else pd.DataFrame()
 if not history.empty:
     view = history[["period", "index", "base", "bonus", "discipline", "attendance_rate", "avg_daily", "stars"]]
@@ -50,6 +51,17 @@ cols[1].metric(S.COLUMNS["stars"], ui.stars_text(m["stars"]), border=True)
 cols[2].metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)
 if x.vetoes:
     st.error(S.MEMBER_VETO + "：" + ui.literal("；".join(x.vetoes)))
+elif ctx.period.grain != "year":  # a veto elsewhere in the year is visible here too
+    in_year = scores["members"][
+        (scores["members"]["period"] == str(ctx.period.year)) & (scores["members"]["member_id"] == member_id)
+    ]
+    if not in_year.empty and bool(in_year["vetoed"].iloc[0]):
+        row = in_year.iloc[0]
+        st.warning(
+            ui.literal(
+                S.MEMBER_YEAR_VETO.format(year=ctx.period.year, detail=frames.reasons(row, data.rules(ctx.branch)))
+            )
+        )
 st.subheader(S.MEMBER_COMPONENTS)
 ui.table(x.components, S.MEMBER_COMPONENTS_FILE, "components")
 st.subheader(S.MEMBER_ITEMS)

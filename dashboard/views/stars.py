@@ -8,21 +8,34 @@ ctx = state.page(S.PAGE_STARS)
 
 scores = data.page_scores(ctx.branch, ctx.period)
 summary = frames.period_summary(scores, ctx.period)
-st.metric(S.STARS_BRANCH, ui.stars_text(summary["stars"]), border=True)
+rules = data.rules(ctx.branch)
+current = frames.with_year_veto(frames.period_members(scores, ctx.period), scores, ctx.period)
+cols = st.columns(3)
+cols[0].metric(
+    S.STARS_BRANCH,
+    ui.stars_text(summary["stars"]),
+    None if summary["index"] is None else S.STARS_SCORE.format(index=summary["index"]),
+    "off",
+    delta_arrow="off",
+    border=True,
+)
+scored = current.dropna(subset=["stars"])
+cols[1].metric(S.STARS_HIGH, int((scored["stars"] >= 4).sum()), border=True, help=S.STARS_HIGH_HELP)
+cols[2].metric(S.STARS_HELP_COUNT, int(current["needs_help"].fillna(False).astype(bool).sum()), border=True)
+st.caption(S.stars_rule(rules))
 _, members_trend = frames.trend(scores, ctx.period)
 counts = frames.star_counts(members_trend)
 title = S.STARS_OVER_TIME.format(span=S.trend_span(ctx.period))
 ui.chart(charts.stars_stacked(counts, title, chosen=ctx.period.label), counts, title, "stars-over-time")
 
-current = frames.period_members(scores, ctx.period)
 previous = frames.period_members(scores, ctx.period.previous())
 moves = frames.star_moves(current, previous)
-st.subheader(S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.period))
+st.subheader(S.STARS_MOVES.format(previous=S.period_words(ctx.period.previous()), current=S.period_words(ctx.period)))
 cols = st.columns(3)
 for col, move in zip(cols, ("up", "down", "same")):
     col.metric(S.MOVES[move], int((moves["move"] == move).sum()) if not moves.empty else 0, border=True)
 changed = moves[moves["move"] != "same"] if not moves.empty else moves
-ui.table(changed, S.STARS_MOVES.format(previous=ctx.period.previous(), current=ctx.period), "moves")
+ui.table(changed, S.STARS_MOVES_FILE, "moves")
 
 st.subheader(S.STARS_TABLE)
-ui.table(current[["member", "party_group", "index", "stars", "vetoed"]], S.STARS_TABLE, "member-stars")
+ui.table(current[["member", "party_group", "index", "stars", "vetoed", "year_vetoed"]], S.STARS_TABLE, "member-stars")

@@ -15,6 +15,7 @@ PAGES = {
     "orglife": "views/orglife.py",
     "study": "views/study.py",
     "member": "views/member.py",
+    "glossary": "views/glossary.py",
     "upload": "views/upload.py",
 }
 

@@ -14,6 +14,7 @@ TITLES = {
     "orglife": S.PAGE_ORGLIFE,
     "study": S.PAGE_STUDY,
     "member": S.PAGE_MEMBER,
+    "glossary": S.PAGE_GLOSSARY,
     "upload": S.PAGE_UPLOAD,
 }
 
@@ -196,3 +197,35 @@ def test_an_alert_links_to_its_member(monkeypatch, demo_db):
     at.switch_page("views/member.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert str(at.selectbox(key="member").value) == member_id
+
+
+def test_the_glossary_explains_every_indicator_with_the_rules_in_force(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "glossary")
+    text = " ".join(m.value for m in at.markdown)
+    for words in ("0.6 × 平均先锋指数", "实到 ÷ 应到", "三会一课已达标的次数", "至少有一天学习强国积分", "≥ 90"):
+        assert words in text.replace("\\", ""), words
+    assert any("规则文件" in c.value for c in at.caption)
+
+
+def test_the_study_page_shows_what_leadership_can_act_on_and_ranks_nobody(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "study")
+    labels = [m.label for m in at.metric]
+    assert labels == [S.KPI_PARTICIPATION, S.STUDY_AVG_KPI, S.STUDY_ON_TARGET, S.STUDY_NOBODY]
+    assert not at.dataframe  # no table of individual points
+    assert all(m.value not in ("None", "nan") for m in at.metric)
+
+
+def test_the_study_page_says_when_there_is_no_study_data(monkeypatch, tmp_path):
+    from etl.db import Database
+    from tests.conftest import load_path
+
+    db = Database(tmp_path / "roster-only.duckdb")
+    db.init()
+    roster = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER})
+    attendance = fb.csv_file(
+        tmp_path / "考勤.csv", [["日期", "活动类型", "姓名", "出勤情况"], ["2025-03-15", "主题党日", "张三", "出席"]]
+    )
+    for path in (roster, attendance):
+        assert load_path(db, path)[1] is not None
+    at = open_page(monkeypatch, db, "study")
+    assert any(S.STUDY_NONE in i.value for i in at.info)
