@@ -3,7 +3,6 @@ cards and the empty state."""
 
 from __future__ import annotations
 
-import html
 import re
 
 import pandas as pd
@@ -28,39 +27,6 @@ def literal(value) -> str:
         fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
         return f"{fence} {text} {fence}"
     return _MARKDOWN.sub(r"\\\1", text)
-
-
-def plain_figure(fig):
-    """A plotly figure whose title and data labels show user text literally: plotly reads a subset
-    of HTML (<b>, <a href>, <br>) in titles, category labels, legend names and hovers."""
-    if fig.layout.title and fig.layout.title.text:
-        fig.layout.title.text = html.escape(fig.layout.title.text, quote=False)
-    for trace in fig.data:
-        name = getattr(trace, "name", None)
-        template = getattr(trace, "hovertemplate", None)
-        if isinstance(name, str) and isinstance(template, str) and name:
-            # plotly express writes the colour's value (a group's name) into the hover template
-            trace.hovertemplate = template.replace(name, html.escape(name, quote=False))
-        for attribute in ("x", "y", "text", "hovertext", "customdata"):
-            values = getattr(trace, attribute, None)
-            if values is not None and not isinstance(values, str):
-                trace[attribute] = _escaped(values)
-        for attribute in ("name", "legendgroup"):
-            value = getattr(trace, attribute, None)
-            if isinstance(value, str):
-                trace[attribute] = html.escape(value, quote=False)
-    return fig
-
-
-def _escaped(values):
-    return [
-        _escaped(v)
-        if isinstance(v, (list, tuple)) or getattr(v, "ndim", 0)
-        else html.escape(v, quote=False)
-        if isinstance(v, str)
-        else v
-        for v in values
-    ]
 
 
 # How a column reads, whatever page it is on: rates as percentages, scores with two decimals, stars as
@@ -169,7 +135,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         S.DOWNLOAD_CSV,
-        to_csv(frame),
+        lambda: to_csv(frame),  # made when clicked, not on every run of the page
         f"{file_name(name)}.csv",
         "text/csv",
         key=f"csv-{key}",
@@ -178,7 +144,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     )
     row.download_button(
         S.DOWNLOAD_XLSX,
-        to_xlsx({name: frame}),
+        lambda: to_xlsx({name: frame}),
         f"{file_name(name)}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{key}",
@@ -189,7 +155,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 def chart(fig, frame: pd.DataFrame, name: str, key: str) -> None:
     """A chart and, under it, the very frame it was drawn from as CSV and xlsx."""
-    st.plotly_chart(plain_figure(fig), key=f"chart-{key}", config={"displaylogo": False})
+    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})  # charts.py escaped its text
     downloads(frame, name, key)
 
 
