@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard import queries
 from etl.db import Database, default_db_path
 from etl.rules import Rules, rules_for
+from etl.scope import SECRETARY, Scope
 
 VERSION_KEY = "_data_version"
 _BRANCH_VERSIONS = "_branch_versions"
@@ -63,18 +64,40 @@ def rules(branch: str) -> Rules:
     return rules_for(branch)
 
 
+def scope() -> Scope:
+    """Who is asking. Until sign-in exists (issue 12) every caller is a secretary of every branch."""
+    return st.session_state.get(SCOPE_KEY, SECRETARY)
+
+
+SCOPE_KEY = "_scope"
+
+
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, db_path: str, version: str, rules_sha: str, branch: str | None, args: tuple, with_rules: bool):
+def _run(
+    name: str,
+    db_path: str,
+    version: str,
+    rules_sha: str,
+    branch: str | None,
+    args: tuple,
+    with_rules: bool,
+    caller: Scope = SECRETARY,
+):
+    """One query; the cache key holds the database, the data version, the rules, the branch, the
+    arguments and the caller's scope, so one caller's answer is never served to another."""
     with database(db_path).connect() as con:
         fn = getattr(queries, name)
         if branch is None:
-            return fn(con, *args)
-        return fn(con, branch, *args, rules(branch)) if with_rules else fn(con, branch, *args)
+            return fn(con, *args, scope=caller)
+        call_args = (*args, rules(branch)) if with_rules else args
+        return fn(con, branch, *call_args, scope=caller)
 
 
 def _call(name: str, branch: str | None, *args, with_rules: bool = True):
+    if branch is not None:
+        scope().check(branch)  # refused before the cache can answer
     sha = rules(branch).sha256 if branch else ""
-    return _run(name, str(db().path), version(branch), sha, branch, args, with_rules)
+    return _run(name, str(db().path), version(branch), sha, branch, args, with_rules, scope())
 
 
 def branches() -> list[str]:

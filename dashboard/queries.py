@@ -7,13 +7,31 @@ pandas reshaping of these frames for charts lives in frames.py.
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 
 from dashboard import frames
 from etl.db import find_branch, require_branch, statement
 from etl.rules import Rules
+from etl.scope import SECRETARY, Scope
 from etl.scoring import engine, explain, service
 from etl.scoring.period import Period, month, month_index, parse
+
+
+def scoped(members: bool):
+    """The query refuses a branch outside the caller's scope (and member rows to a caller who may not
+    see them) before it touches the database. Every query about a branch is scoped."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(con, branch, *args, scope: Scope = SECRETARY):
+            scope.check(branch, members)
+            return fn(con, branch, *args)
+
+        return run
+
+    return wrap
 
 
 def _sql(name: str) -> str:
@@ -33,10 +51,11 @@ def data_versions(con) -> tuple[str, dict[str, tuple[str, int]]]:
     return f"{whole[0]}:{whole[1]}:{whole[2]}:{len(rows)}", branches
 
 
-def branches(con) -> list[str]:
-    return [r[0] for r in con.execute(_sql("branches")).fetchall()]
+def branches(con, scope: Scope = SECRETARY) -> list[str]:
+    return [r[0] for r in con.execute(_sql("branches")).fetchall() if scope.allows(r[0])]
 
 
+@scoped(members=False)
 def data_months(con, branch: str) -> list[Period]:
     """Every month that has data for the branch, oldest first."""
     bid = find_branch(con, branch)
@@ -45,16 +64,19 @@ def data_months(con, branch: str) -> list[Period]:
     return [month(y, m) for y, m in con.execute(_sql("active_months"), {"branch_id": bid}).fetchall()]
 
 
+@scoped(members=True)
 def member_scores(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
     return service.member_scores_con(con, branch, period, rules)
 
 
+@scoped(members=False)
 def branch_summary(con, branch: str, period: Period, rules: Rules) -> dict:
     """The KPI numbers of a period: 堡垒指数 and its parts, attendance rate, study participation."""
     row, members, _ = service.branch_score_con(con, branch, period, rules)
     return frames.summary(row, members)
 
 
+@scoped(members=False)
 def compliance(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
     return frames.with_units(engine.compliance_frame(con, require_branch(con, branch), period, rules))
 
@@ -76,6 +98,7 @@ def _years(period: Period) -> range:
     return range(period.year - 4, period.year + 1) if period.grain == "year" else range(period.year, period.year + 1)
 
 
+@scoped(members=True)
 def page_scores(con, branch: str, period: Period, rules: Rules) -> dict[str, pd.DataFrame]:
     """Everything a page scores for ``period``, in one set-based pass over page_periods(period):
     members, 三会一课 units and the branch row of every period (column ``period``). Every panel of
@@ -101,6 +124,7 @@ def page_scores(con, branch: str, period: Period, rules: Rules) -> dict[str, pd.
     }
 
 
+@scoped(members=True)
 def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
     """Members one or two all-absent months short of the absence veto at the period's end."""
     return con.execute(
@@ -113,6 +137,7 @@ def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
     ).df()
 
 
+@scoped(members=True)
 def attendance_matrix(con, branch: str, period: Period) -> pd.DataFrame:
     """Attendance per member and activity type, members by group, then by overall attendance
     (lowest first: whom to talk to), then by name."""
@@ -129,17 +154,21 @@ def attendance_matrix(con, branch: str, period: Period) -> pd.DataFrame:
     )
 
 
+@scoped(members=False)
 def absence_trend(con, branch: str, year: int) -> pd.DataFrame:
     return con.execute(_sql("absence_trend"), {"branch_id": require_branch(con, branch), "year": year}).df()
 
 
+@scoped(members=True)
 def member_options(con, branch: str) -> pd.DataFrame:
     return con.execute(_sql("member_options"), {"branch_id": require_branch(con, branch)}).df()
 
 
+@scoped(members=True)
 def member_explanation(con, branch: str, period: Period, member_id: int, rules: Rules) -> explain.MemberExplanation:
     return explain.explain_member(con, branch, period, int(member_id), rules)
 
 
+@scoped(members=False)
 def load_history(con, branch: str) -> pd.DataFrame:
     return con.execute(_sql("load_history"), {"branch_id": require_branch(con, branch)}).df()

@@ -55,7 +55,7 @@ with right:
         "average",
     )
 
-if study["no_study"]:
+if study["no_study"] and data.scope().sees_names_of_non_studiers:
     # Who did not study at all is for the branch secretary to follow up, never a ranking.
     with st.expander(S.STUDY_NOBODY_LIST.format(n=study["no_study"])):
         st.markdown(ui.literal("、".join(study["no_study_names"])))

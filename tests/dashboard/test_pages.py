@@ -229,3 +229,20 @@ def test_the_study_page_says_when_there_is_no_study_data(monkeypatch, tmp_path):
         assert load_path(db, path)[1] is not None
     at = open_page(monkeypatch, db, "study")
     assert any(S.STUDY_NONE in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "upload"])
+def test_no_table_shows_an_english_header_or_a_raw_value(monkeypatch, demo_db, page):
+    """Every table a reader sees has Chinese headers, 是/否 instead of True/False, ★ for stars."""
+    import re
+
+    at = open_page(monkeypatch, demo_db, page)
+    assert not at.exception, [e.value for e in at.exception]
+    for table in at.dataframe:
+        frame = table.value
+        english = [c for c in frame.columns if re.fullmatch(r"[A-Za-z_ 0-9]+", str(c))]
+        assert not english, (page, english)
+        cells = frame.astype(str).stack().tolist() if not frame.empty else []
+        assert not {"True", "False"} & set(cells), (page, list(frame.columns))
+        if "星级" in frame.columns:
+            assert frame["星级"].dropna().map(lambda v: v == "" or set(str(v)) == {"★"}).all()

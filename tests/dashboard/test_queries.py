@@ -78,3 +78,30 @@ def test_queries_are_scoped_to_their_branch(demo_db, tmp_path):
         assert queries.data_months(con, "二中党支部") == []
         assert "二中党支部" in queries.branches(con)
         assert len(queries.load_history(con, "二中党支部")) == 1
+
+
+def test_every_query_refuses_what_lies_outside_the_callers_scope(demo_db):
+    """Sign-in comes later; the query layer already takes the caller's scope and refuses a branch
+    outside it, and member rows to a district caller, before touching the database."""
+    import pytest
+
+    from etl.scope import OutOfScope, Scope
+
+    elsewhere = Scope("leadership", frozenset({"二中党支部"}))
+    district = Scope("district")
+    with demo_db.connect() as con:
+        assert BRANCH not in queries.branches(con, scope=elsewhere)
+        for call in (
+            lambda s: queries.page_scores(con, BRANCH, parse("2025-06"), RULES, scope=s),
+            lambda s: queries.member_options(con, BRANCH, scope=s),
+            lambda s: queries.attendance_matrix(con, BRANCH, parse("2025-06"), scope=s),
+            lambda s: queries.load_history(con, BRANCH, scope=s),
+        ):
+            with pytest.raises(OutOfScope):
+                call(elsewhere)
+        with pytest.raises(OutOfScope):
+            queries.page_scores(con, BRANCH, parse("2025-06"), RULES, scope=district)
+        assert queries.branch_summary(con, BRANCH, parse("2025-06"), RULES, scope=district)["index"] is not None
+        assert BRANCH in queries.branches(con, scope=district)
+        # the default caller (no sign-in yet) is a secretary of every branch
+        assert not queries.member_options(con, BRANCH).empty
