@@ -120,11 +120,14 @@ def reasons(row, rules) -> str:
         if row.veto_by_appraisal:
             parts.append(S.WHY_VETO_APPRAISAL.format(grade=row.appraisal))
     if pd.notna(row.attendance_rate) and (row.attendance_rate < 0.8 or (row.absences or 0) > 0):
-        parts.append(
-            S.WHY_ATTENDANCE.format(
-                rate=row.attendance_rate, absences=int(row.absences or 0), lates=int(row.lates or 0)
-            )
-        )
+        counts = {
+            S.WHY_COUNTS["absences"]: row.absences,
+            S.WHY_COUNTS["unmarked"]: row.unmarked,
+            S.WHY_COUNTS["leaves"]: row.leaves,
+            S.WHY_COUNTS["lates"]: row.lates,
+        }
+        said = "、".join(f"{k} {int(v)} 次" for k, v in counts.items() if pd.notna(v) and v)
+        parts.append(S.WHY_ATTENDANCE.format(rate=row.attendance_rate, expected=int(row.expected or 0), counts=said))
     target = float(rules["study"]["daily_target"])
     if pd.notna(row.avg_daily) and row.avg_daily < target:
         parts.append(S.WHY_STUDY.format(avg=row.avg_daily, target=target))

@@ -68,6 +68,7 @@ class App:
     /_stcore/health answers. Call `stop()` when done (fixtures do it in their teardown)."""
 
     def __init__(self, db_path: Path, demo: bool = False):
+        self.db_path = Path(db_path)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         LOGS.mkdir(parents=True, exist_ok=True)
