@@ -1,20 +1,137 @@
 import datetime as dt
+import json
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
 from dashboard import data, state, uploads
 from dashboard import strings as S
 from etl.errors import VanguardError
-from etl.normalize import text
 from etl.sources import KIND_NAMES, KINDS
 
 KIND_OPTIONS = ["auto", *KINDS]
+UPLOAD_TYPES = ["xlsx", "xls", "xlsm", "ods", "csv"]
+TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
-def file_card(item: uploads.Checked, partial: bool) -> None:
-    """One uploaded file: its kind, its report or its preview, and the button that loads it."""
+def _css_text(words: str) -> str:
+    """A CSS string literal of our own wording (json's escapes of " and \\ are CSS's too)."""
+    return json.dumps(words, ensure_ascii=False)
+
+
+def uploader_in_chinese() -> None:
+    """Streamlit's file uploader writes its own English in its front end ("Upload", "200MB per
+    file • …", "Drag and drop files here" while a file is dragged over it) and has no parameter to
+    change it. This static style block hides that text and shows ours in its place, targeting the
+    uploader's data-testid attributes (Streamlit 1.67's DOM, pinned by
+    tests/e2e/test_upload_browser.py, which fails if an upgrade moves them).
+
+    CSS rather than a custom component: no build step and no JavaScript bundle to maintain, and the
+    real uploader keeps all its behaviour (drag and drop, several files, chips, removal, the upload
+    protocol, AppTest's file_uploader). The block holds only our constant wording, never data."""
+    mb = int(st.get_option("server.maxUploadSize"))
+    types = "、".join(t.upper() for t in UPLOAD_TYPES)
+    zone = "[data-testid='stFileUploaderDropzone']"
+    hidden = "visibility: hidden; font-size: 0;"  # the English keeps no room and is not read out
+    shown = "visibility: visible; font-size: 14px;"
+    replaced = {
+        # the button's label ("Upload"); its icon stays
+        f"{zone} button [data-testid='stMarkdownContainer'] p": S.UPLOAD_DROP_BUTTON,
+        # "200MB per file • XLSX, …"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span": S.UPLOAD_DROP_HINT.format(mb=mb, types=types),
+        # the overlay while files are dragged over the zone ("Drag and drop files here")
+        f"{zone} > div:not([data-testid]) > span": S.UPLOAD_DROP_ACTIVE,
+    }
+    rules = [
+        f"{sel} {{ {hidden} }}\n{sel}::after {{ content: {_css_text(words)}; {shown} }}"
+        for sel, words in replaced.items()
+    ]
+    st.html("<style>\n" + "\n".join(rules) + "\n</style>")
+
+
+def branch_picker(ctx: state.Context) -> str | None:
+    """The branch the files go to, picked from the branches there are (the sidebar's by default);
+    a new one only through 新建党支部…, a typed name and 确认新建. None until one is picked."""
+    existing = data.branches()
+    options = uploads.branch_options(existing)
+    uploads.start_branch(options, ctx.branch)
+    chosen = st.selectbox(
+        S.BRANCH,
+        options,
+        key=uploads.BRANCH_KEY,
+        format_func=lambda b: S.UPLOAD_NEW_BRANCH if b == uploads.NEW_BRANCH else b,
+        on_change=uploads.branch_chosen,
+        args=(existing,),
+    )
+    if chosen != uploads.NEW_BRANCH:
+        if chosen not in existing:
+            st.info(S.UPLOAD_NEW_BRANCH_PENDING.format(name=ui.literal(chosen)))
+        return chosen
     with st.container(border=True):
+        name = st.text_input(S.UPLOAD_NEW_BRANCH_NAME, key=uploads.NEW_NAME_KEY)
+        if same := uploads.same_branch(name, existing):
+            st.info(S.UPLOAD_NEW_BRANCH_SAME.format(name=ui.literal(same)))
+        elif close := uploads.close_branches(name, existing):
+            st.warning(
+                S.UPLOAD_NEW_BRANCH_CLOSE.format(names=ui.literal("、".join(close)), name=ui.literal(name.strip()))
+            )
+        else:
+            st.caption(S.UPLOAD_NEW_BRANCH_HINT)
+        st.button(
+            S.UPLOAD_NEW_BRANCH_OK,
+            key="upload-new-branch-ok",
+            type="primary",
+            on_click=uploads.create_branch,
+            args=(existing,),
+        )
+        if problem := uploads.take_branch_problem():
+            st.error(problem)
+    return None
+
+
+def batch_step(branch: str, batch: list, items: list[uploads.Checked], year, partial: bool) -> None:
+    """全部装载, above the cards: what the last batch load of these files did, and the button that
+    loads every file of the batch (offered once every checked file has passed)."""
+    if outcome := uploads.batch_outcome(batch):
+        batch_report(outcome)
+    to_load = uploads.pending(items)
+    if len(items) < 2 or not to_load:
+        return
+    failed = [i for i in items if i.failed]
+    clicked = st.button(S.UPLOAD_ALL, key="upload-all", type="primary", help=S.UPLOAD_ALL_HELP, disabled=bool(failed))
+    if failed:
+        st.warning(S.UPLOAD_ALL_BLOCKED.format(n=len(failed)))
+        return
+    st.caption(S.UPLOAD_ALL_READY.format(n=len(to_load)))
+    if clicked:
+        bar = st.progress(0.0, text=S.UPLOAD_ALL)
+        uploads.load_batch(branch, batch, year, partial, lambda f, msg: bar.progress(min(f, 1.0), text=ui.literal(msg)))
+        st.rerun()
+
+
+def batch_report(outcome: uploads.BatchOutcome) -> None:
+    def items(pairs):
+        return "、".join(S.UPLOAD_ITEM.format(load_id=i, name=ui.literal(name)) for name, i in pairs)
+
+    lines = [S.UPLOAD_ALL_LOADED.format(items=items(outcome.loaded)) if outcome.loaded else S.UPLOAD_ALL_NOTHING]
+    if outcome.skipped:
+        lines.append(S.UPLOAD_ALL_SKIPPED.format(items=items(outcome.skipped)))
+    if not outcome.stopped_at:
+        st.success("\n\n".join([S.UPLOAD_ALL_DONE.format(n=len(outcome.loaded)), *lines]))
+        return
+    reason = outcome.reason or (str(outcome.refusal).splitlines()[0] if outcome.refusal else "")
+    stopped = S.UPLOAD_ALL_STOPPED.format(name=ui.literal(outcome.stopped_at), reason=ui.literal(reason))
+    unloaded = S.UPLOAD_ALL_NOT_LOADED.format(names=ui.literal("、".join(outcome.not_loaded)))
+    st.error("\n\n".join([stopped, *lines, unloaded]))
+    if outcome.refusal is not None:
+        ui.refusal(outcome.refusal)
+
+
+def file_card(item: uploads.Checked, partial: bool, position: int) -> None:
+    """One uploaded file: its kind, its report or its preview, and the button that loads it. The
+    card's key is its place in the load order (the browser tests find a file's card by it)."""
+    with st.container(border=True, key=f"upload-card-{position}"):
         head, pick = st.columns([3, 1])
         pick.selectbox(
             S.UPLOAD_KIND,
@@ -29,10 +146,14 @@ def file_card(item: uploads.Checked, partial: bool) -> None:
         head.markdown(
             f"**{ui.literal(item.name)}** · " + S.UPLOAD_DETECTED.format(kind=KIND_NAMES.get(item.prepared.kind, "—"))
         )
-        for note in item.prepared.report.notes:
+        for note in item.notes():
             st.caption(ui.literal(note))
         if not item.ok:
             report_card(item)
+        elif done := uploads.loaded_here(item):
+            st.success(S.UPLOAD_DONE.format(load_id=done.load_id, rows=done.rows_loaded, replaced=done.rows_replaced))
+            if item.preview.brings_back:
+                st.info(S.UPLOAD_LOADED_PARTLY_REPLACED)
         elif item.preview.repeat_of:
             st.info(S.UPLOAD_REPEAT.format(load_id=item.preview.repeat_of))
         else:
@@ -59,7 +180,7 @@ def report_card(item: uploads.Checked) -> None:
 
 def preview_card(item: uploads.Checked, partial: bool) -> None:
     preview = item.preview
-    st.success(S.UPLOAD_OK.format(rows=preview.rows_loaded))
+    st.success(S.UPLOAD_OK.format(read=item.prepared.parsed.rows_read, rows=preview.rows_loaded))
     if preview.brings_back:
         st.info(S.UPLOAD_BRINGS_BACK.format(load_id=preview.brings_back))
     if preview.rows_replaced:
@@ -84,18 +205,42 @@ def preview_card(item: uploads.Checked, partial: bool) -> None:
 def history(branch: str) -> None:
     """The branch's loads, and the undo step for the live ones."""
     st.subheader(S.HISTORY_TITLE)
-    loads = data.load_history(branch)
-    shown = loads.assign(kind=loads["kind"].map(KIND_NAMES))  # undone_at stays a datetime column: blank when live
-    ui.table(shown, S.HISTORY_FILE, "history")
+    loads = data.load_history(branch)  # newest first
+    loads = loads.assign(kind=loads["kind"].map(KIND_NAMES))
+    st.caption(S.HISTORY_COUNTS_NOTE)
+    # On screen the times read to the minute and a live load's 撤销时间 is blank (a missing datetime
+    # would show as "None"); the downloads keep real datetimes.
+    shown = loads.assign(
+        loaded_at=pd.to_datetime(loads["loaded_at"]).dt.strftime(TIME_FORMAT),
+        undone_at=pd.to_datetime(loads["undone_at"]).dt.strftime(TIME_FORMAT).fillna(""),
+    )
+    counts = {
+        "rows_read": S.HISTORY_ROWS_READ_HELP,
+        "rows_loaded": S.HISTORY_ROWS_LOADED_HELP,
+        "rows_replaced": S.HISTORY_ROWS_REPLACED_HELP,
+    }
+    st.dataframe(
+        ui.styled(shown),
+        hide_index=True,
+        key="table-history",
+        column_config={S.COLUMNS[c]: st.column_config.NumberColumn(help=words) for c, words in counts.items()},
+    )
+    ui.downloads(loads, S.HISTORY_FILE, "history")
     live = loads[loads["undone_at"].isna()]
     if not live.empty:
-        undo_step({r.load_id: f"#{r.load_id} {KIND_NAMES[r.kind]} {r.file_name}" for r in live.itertuples()})
+        undo_step({r.load_id: f"#{r.load_id} {r.kind} {r.file_name}" for r in live.itertuples()})
+    if undone := uploads.take_undone():
+        st.success(undone)
 
 
 def undo_step(labels: dict[int, str]) -> None:
     """Pick a load (the newest by default), ask, and only then undo it."""
+    newest = max(labels)
+    options = sorted(labels, reverse=True)
     cols = st.columns([3, 1])
-    pick = cols[0].selectbox(S.HISTORY_UNDO_PICK, list(labels), format_func=labels.get, key="undo-pick")
+    # Keyed by the newest live load: after a load or an undo the picker starts again from the newest,
+    # rather than keeping a pick made when that load did not exist yet.
+    pick = cols[0].selectbox(S.HISTORY_UNDO_PICK, options, format_func=labels.get, key=f"undo-pick-{newest}")
     if cols[1].button(S.HISTORY_UNDO, key="undo"):
         uploads.request_undo(pick)
     pending = uploads.pending_undo()
@@ -118,11 +263,11 @@ def undo_step(labels: dict[int, str]) -> None:
 ctx = state.sidebar()
 st.title(S.PAGE_UPLOAD)
 if flash := uploads.take_flash():
-    st.success(flash)
+    st.toast(ui.literal(flash), icon=":material/check_circle:", duration="long")
 
 st.subheader(S.UPLOAD_TITLE)
 st.caption(S.UPLOAD_HELP)
-branch = text(st.text_input(S.BRANCH, value=ctx.branch or "", key="upload-branch"))
+branch = branch_picker(ctx)
 cols = st.columns(2)
 this_year = dt.date.today().year
 year = cols[0].selectbox(
@@ -132,16 +277,19 @@ year = cols[0].selectbox(
     key="upload-year",
 )
 partial = cols[1].checkbox(S.UPLOAD_PARTIAL, key="upload-partial")
-files = st.file_uploader(
-    S.UPLOAD_WIDGET, type=["xlsx", "xls", "xlsm", "ods", "csv"], accept_multiple_files=True, key="upload-files"
-)
-if files and branch:
-    for item in uploads.check_batch(branch, uploads.distinct_names(files), year, partial):
-        file_card(item, partial)
+uploader_in_chinese()
+files = st.file_uploader(S.UPLOAD_WIDGET, type=UPLOAD_TYPES, accept_multiple_files=True, key="upload-files")
+if files and branch is None:
+    st.warning(S.UPLOAD_NEED_BRANCH)  # never ignore uploaded files in silence
+elif files:
+    batch = uploads.distinct_names(files)
+    items = uploads.check_batch(branch, batch, year, partial)
+    batch_step(branch, batch, items, year, partial)
+    for position, item in enumerate(items):
+        file_card(item, partial, position)
 
-known = {text(name): name for name in data.branches()}  # a branch stored before names were normalised
-if branch in known:
-    history(known[branch])
+if branch is not None and branch in data.branches():
+    history(branch)
 
 st.subheader(S.TEMPLATES_TITLE)
 ui.template_buttons("template")

@@ -93,10 +93,10 @@ def test_a_downloaded_table_has_chinese_headers_number_formats_and_a_telling_nam
     headers = [c.value for c in sheet[1]]
     assert all(re.search(r"[\u4e00-\u9fff]", str(h)) for h in headers), headers
     column = {h: i for i, h in enumerate(headers)}
-    row = [c for c in sheet[2]]
+    row = list(sheet[2])
     assert isinstance(row[column["先锋指数"]].value, float) and row[column["先锋指数"]].number_format == "0.00"
     assert row[column["出勤率"]].number_format == "0.0%" and row[column["出勤率"]].value <= 1
-    assert set(str(c.value) for c in sheet[2]).isdisjoint({"True", "False", "None"})
+    assert {str(c.value) for c in sheet[2]}.isdisjoint({"True", "False", "None"})
     assert all(set(str(r[column["星级"]].value or "")) <= {"★"} for r in sheet.iter_rows(min_row=2))
 
 
