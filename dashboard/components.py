@@ -91,14 +91,26 @@ def _formats(frame: pd.DataFrame) -> dict[str, str]:
 
 def styled(frame: pd.DataFrame):
     """The labelled frame for st.dataframe: percentages to one decimal, scores to two, blanks for
-    nothing (the values underneath stay numbers, so a column still sorts as numbers)."""
+    nothing. The grid draws a missing cell as "None" whatever the Styler says, so a column with
+    gaps is shown as text (blank where nothing); a complete numeric column stays numbers, formatted
+    by the Styler, so it still sorts as numbers."""
     shown = labelled(frame)
     formats = {
         col: ("{:.1%}" if fmt.endswith("%") else "{:.2f}") for col, fmt in _formats(frame).items() if col in shown
     }
-    return shown.style.format(formats, na_rep="").format(
-        na_rep="", subset=[c for c in shown.columns if c not in formats]
-    )
+    for col in shown.columns:
+        values = shown[col]
+        if not values.isna().any():
+            continue
+        pattern = formats.pop(col, None)
+        if pattern is not None or pd.api.types.is_numeric_dtype(values):
+            shown[col] = [
+                "" if pd.isna(v) else pattern.format(v) if pattern else f"{v:g}" if isinstance(v, float) else str(v)
+                for v in values
+            ]
+        else:
+            shown[col] = values.astype(object).where(values.notna(), "")
+    return shown.style.format(formats)
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:

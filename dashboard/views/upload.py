@@ -120,7 +120,7 @@ def batch_report(outcome: uploads.BatchOutcome) -> None:
     if not outcome.stopped_at:
         st.success("\n\n".join([S.UPLOAD_ALL_DONE.format(n=len(outcome.loaded)), *lines]))
         return
-    reason = outcome.reason or (str(outcome.refusal).splitlines()[0] if outcome.refusal else "")
+    reason = outcome.reason or S.UPLOAD_ALL_REFUSED  # a refusal is shown in full below, as everywhere
     stopped = S.UPLOAD_ALL_STOPPED.format(name=ui.literal(outcome.stopped_at), reason=ui.literal(reason))
     unloaded = S.UPLOAD_ALL_NOT_LOADED.format(names=ui.literal("、".join(outcome.not_loaded)))
     st.error("\n\n".join([stopped, *lines, unloaded]))

@@ -68,7 +68,8 @@ def test_member_page_traces_numbers_to_rows(monkeypatch, demo_db):
 
 def test_upload_parses_reports_and_loads_on_confirm(monkeypatch, empty_db, tmp_path):
     at = open_page(monkeypatch, empty_db, "upload")
-    at.text_input(key="upload-branch").set_value("实验学校党支部").run()
+    at.text_input(key="upload-new-branch").set_value("实验学校党支部")
+    at.button(key="upload-new-branch-ok").click().run()
     bad = fb.xlsx(tmp_path / "bad.xlsx", {"S": [["姓名", "党小组", "党员类别"], ["张三", "一组", "群众"]]})
     at.file_uploader(key="upload-files").upload(
         "bad.xlsx", bad.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -244,5 +245,6 @@ def test_no_table_shows_an_english_header_or_a_raw_value(monkeypatch, demo_db, p
         assert not english, (page, english)
         cells = frame.astype(str).stack().tolist() if not frame.empty else []
         assert not {"True", "False"} & set(cells), (page, list(frame.columns))
+        assert not frame.isna().any().any(), (page, frame.columns[frame.isna().any()].tolist())  # drawn as "None"
         if "星级" in frame.columns:
             assert frame["星级"].dropna().map(lambda v: v == "" or set(str(v)) == {"★"}).all()
