@@ -255,7 +255,9 @@ def bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str) -> go.Figu
 
 
 @built
-def group_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, percent: bool = False) -> go.Figure:
+def group_bars(
+    frame: pd.DataFrame, x: str, y: str, color: str, title: str, percent: bool = False, chosen: str | None = None
+) -> go.Figure:
     """Side-by-side bars per group and period: lines of several groups all at 100 % hide each other."""
     order = frames.group_order(frame[color]) if color == "party_group" else None
     fig = px.bar(
@@ -270,4 +272,4 @@ def group_bars(frame: pd.DataFrame, x: str, y: str, color: str, title: str, perc
     )
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    return _months_as_categories(fig)
+    return _months_as_categories(fig, chosen)

@@ -210,7 +210,7 @@ def template_buttons(key: str) -> None:
     for kind in templates.TEMPLATES:
         row.download_button(
             S.TEMPLATE_NAMES[kind],
-            templates.build(kind),
+            lambda kind=kind: templates.build(kind),  # made when clicked
             f"{S.TEMPLATE_NAMES[kind]}.xlsx",
             key=f"{key}-{kind}",
             on_click="ignore",

@@ -241,6 +241,12 @@ def ordered(members: pd.DataFrame, name: str = "member") -> pd.DataFrame:
     return frame.sort_values([*extra, "_g", "_n"], kind="stable").drop(columns=["_g", "_n"]).reset_index(drop=True)
 
 
+def pinyin(name) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(name)) if isinstance(name, str) else ""
+
+
 def sorted_names(names: list[str]) -> list[str]:
     """Names in the order a Chinese reader looks for them: by pinyin, not by code point."""
     from pypinyin import lazy_pinyin

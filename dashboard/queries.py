@@ -126,8 +126,9 @@ def page_scores(con, branch: str, period: Period, rules: Rules) -> dict[str, pd.
 
 @scoped(members=True)
 def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
-    """Members one or two all-absent months short of the absence veto at the period's end."""
-    return con.execute(
+    """Members one or two all-absent months short of the absence veto at the period's end, the
+    longest runs first, then by group and pinyin."""
+    frame = con.execute(
         _sql("veto_watch"),
         {
             "branch_id": require_branch(con, branch),
@@ -135,6 +136,8 @@ def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
             "veto_months": int(rules["veto"]["absent_months"]),
         },
     ).df()
+    ordered = frames.ordered(frame)
+    return ordered.sort_values("run", ascending=False, kind="stable").reset_index(drop=True)
 
 
 @scoped(members=True)
@@ -146,12 +149,15 @@ def attendance_matrix(con, branch: str, period: Period) -> pd.DataFrame:
     ).df()
     if frame.empty:
         return frame
-    overall = frame.groupby("member")[["attended", "expected"]].transform("sum")
+    # two members of one name are two rows: the name with the group, as everywhere
+    shared = frame.groupby("member")["member_id"].transform("nunique") > 1
+    frame["member"] = frame["member"].where(~shared, frame["member"] + "（" + frame["party_group"].fillna("") + "）")
+    overall = frame.groupby("member_id")[["attended", "expected"]].transform("sum")
     frame["_rate"] = overall["attended"] / overall["expected"]
     frame["_g"] = frame["party_group"].map(frames.group_key)
-    return (
-        frame.sort_values(["_g", "_rate", "member"], kind="stable").drop(columns=["_g", "_rate"]).reset_index(drop=True)
-    )
+    frame["_n"] = frame["member"].map(frames.pinyin)
+    ordered = frame.sort_values(["_g", "_rate", "_n"], kind="stable")
+    return ordered.drop(columns=["_g", "_rate", "_n", "member_id"]).reset_index(drop=True)
 
 
 @scoped(members=False)

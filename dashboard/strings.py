@@ -99,6 +99,15 @@ def kpi_help(rules, previous: str) -> dict[str, str]:
         ),
         "compliance": (f"三会一课已达标的次数 ÷ 本期要求的次数。要求：{reqs}。不作每月要求的月份：{exempt}。" + tail),
         "participation": ("本期至少有一天学习强国积分的党员 ÷ 在册党员。没有上传学习强国积分时不计算。" + tail),
+        "study_avg": (
+            f"有学习记录的党员日均积分的平均值；累计积分按两次统计之间的天数平均。日均 {rules['study']['daily_target']} 分"
+            f"得学习强国满分 {w['study']} 分，不足按比例。"
+        ),
+        "on_target": f"日均积分达到 {rules['study']['daily_target']} 分的党员占在册党员的比例。",
+        "veto_watch": (
+            f"连续 {rules['veto']['absent_months']} 个月每次活动都缺席（请假不算缺席，会打断连续）即清零；"
+            "“清零预警”列出到本期末已连续缺席、再有 1–2 个月就会清零的党员。"
+        ),
     }
 
 
@@ -111,7 +120,7 @@ TREND_MEAN = "平均先锋指数"
 STAR_TREND_TITLE = "{span}星级分布（人数）"
 ALERTS_TITLE = "需要关注"
 ALERT_NEEDS_HELP = "先锋指数低于 {line} 分（需帮扶）：{n} 人"
-ALERT_VETO_WATCH = "距“连续 6 个月缺席”清零还差 1–2 个月：{n} 人"
+ALERT_VETO_WATCH = "距“连续 {months} 个月缺席”清零还差 1–2 个月：{n} 人"
 ALERT_UNMET = "三会一课未达标：{n} 项"
 ALERT_STUDY_DROP = "学习参与率下降 {drop:.0%}（{before:.0%} → {after:.0%}）"
 ALERT_NONE = "本统计期没有需要特别关注的事项。"
@@ -144,7 +153,7 @@ STARS_TABLE = "党员星级"
 STARS_BRANCH = "支部星级"
 STARS_SCORE = "堡垒指数 {index:.2f}"
 STARS_HIGH = "四星及以上党员"
-STARS_HIGH_HELP = "本期先锋指数 ≥ 80（四星、五星）的党员人数。"
+STARS_HIGH_HELP = "本期先锋指数 ≥ {four}（四星、五星）的党员人数。"
 STARS_HELP_COUNT = "需帮扶党员"
 STARS_MOVES_FILE = "星级变化"
 PAGE_GLOSSARY = "指标说明"
@@ -155,6 +164,9 @@ GLOSSARY_SECTIONS = {
     "attendance": "出勤率",
     "compliance": "三会一课达标率",
     "participation": "学习参与率",
+    "study_avg": "日均积分（学习）",
+    "on_target": "日均达标党员（学习）",
+    "veto_watch": "清零预警",
 }
 GLOSSARY_STARS = "星级与需帮扶"
 GLOSSARY_REQUIREMENTS = "三会一课要求"

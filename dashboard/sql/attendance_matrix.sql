@@ -1,6 +1,6 @@
 -- Attendance per member and activity type in a period (支委会 included: the committee's own rate;
 -- 免 left out, as everywhere).
-SELECT m.name AS member, m.party_group, e.activity_type,
+SELECT m.member_id, m.name AS member, m.party_group, e.activity_type,
        count(*) AS expected,
        count(*) FILTER (WHERE e.is_present) AS attended,
        count(*) FILTER (WHERE e.is_present) / count(*) AS attendance_rate

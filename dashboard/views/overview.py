@@ -59,7 +59,9 @@ if not alerts["needs_help"].empty:
         ui.member_table(alerts["needs_help"], profile, S.NEEDS_HELP_FILE, "needs-help")
 if not alerts["veto_watch"].empty:
     shown = True
-    with st.expander(S.ALERT_VETO_WATCH.format(n=len(alerts["veto_watch"])), expanded=True):
+    with st.expander(
+        S.ALERT_VETO_WATCH.format(months=rules["veto"]["absent_months"], n=len(alerts["veto_watch"])), expanded=True
+    ):
         ui.member_table(alerts["veto_watch"], profile, S.VETO_WATCH_FILE, "veto-watch")
 if not alerts["unmet"].empty:
     shown = True

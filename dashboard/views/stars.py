@@ -20,7 +20,12 @@ cols[0].metric(
     border=True,
 )
 scored = current.dropna(subset=["stars"])
-cols[1].metric(S.STARS_HIGH, int((scored["stars"] >= 4).sum()), border=True, help=S.STARS_HIGH_HELP)
+cols[1].metric(
+    S.STARS_HIGH,
+    int((scored["stars"] >= 4).sum()),
+    border=True,
+    help=S.STARS_HIGH_HELP.format(four=rules["stars"]["thresholds"][1]),
+)
 cols[2].metric(S.STARS_HELP_COUNT, int(current["needs_help"].fillna(False).astype(bool).sum()), border=True)
 st.caption(S.stars_rule(rules))
 _, members_trend = frames.trend(scores, ctx.period)

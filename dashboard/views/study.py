@@ -41,7 +41,13 @@ left, right = st.columns(2)
 with left:
     ui.chart(
         charts.group_bars(
-            groups, "period", "participation", "party_group", S.STUDY_PARTICIPATION.format(span=span), percent=True
+            groups,
+            "period",
+            "participation",
+            "party_group",
+            S.STUDY_PARTICIPATION.format(span=span),
+            percent=True,
+            chosen=ctx.period.label,
         ),
         groups[["period", "party_group", "participation"]],
         S.STUDY_PARTICIPATION.format(span=span),
@@ -49,7 +55,9 @@ with left:
     )
 with right:
     ui.chart(
-        charts.group_bars(groups, "period", "avg_daily", "party_group", S.STUDY_AVERAGE.format(span=span)),
+        charts.group_bars(
+            groups, "period", "avg_daily", "party_group", S.STUDY_AVERAGE.format(span=span), chosen=ctx.period.label
+        ),
         groups[["period", "party_group", "avg_daily"]],
         S.STUDY_AVERAGE.format(span=span),
         "average",

@@ -268,6 +268,7 @@ if flash := uploads.take_flash():
 st.subheader(S.UPLOAD_TITLE)
 st.caption(S.UPLOAD_HELP)
 branch = branch_picker(ctx)
+st.session_state[ui.SUBJECT_KEY] = branch or ""  # downloads here are named after this branch
 cols = st.columns(2)
 this_year = dt.date.today().year
 year = cols[0].selectbox(
