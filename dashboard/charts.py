@@ -77,11 +77,12 @@ def built(builder):
     arguments) and shared: plotly express takes 0.1–0.2 s a figure, most of a warm page's time.
     The shared figure has its user text escaped already (plain_figure) and is never changed after."""
 
-    @st.cache_resource(show_spinner=False, max_entries=256)
     def build(*args, **kwargs):
         return plain_figure(builder(*args, **kwargs))
 
-    return functools.wraps(builder)(build)
+    # wrapped first, so the cache is keyed by the builder's own name and source: one cache per
+    # builder (an inner function alone would give every builder the same cache, keyed by arguments)
+    return st.cache_resource(show_spinner=False, max_entries=128)(functools.wraps(builder)(build))
 
 
 def _labels(*cols) -> dict:

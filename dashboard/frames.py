@@ -109,8 +109,8 @@ def trend(scores: dict, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
     return branch[TREND_COLUMNS], members[members["period"].isin(kept)].reset_index(drop=True)
 
 
-def reasons(row, rules) -> str:
-    """Why a member's 先锋指数 is low, in the words of its parts: the veto and its cause first."""
+def veto_reasons(row, rules) -> list[str]:
+    """The causes of a member's 清零: the item and its date, the absence run, the appraisal."""
     parts = []
     if row.vetoed:
         if row.veto_by_item:
@@ -119,14 +119,23 @@ def reasons(row, rules) -> str:
             parts.append(S.WHY_VETO_ABSENCE.format(months=rules["veto"]["absent_months"]))
         if row.veto_by_appraisal:
             parts.append(S.WHY_VETO_APPRAISAL.format(grade=row.appraisal))
+    return parts
+
+
+def reasons(row, rules) -> str:
+    """Why a member's 先锋指数 is low, in the words of its parts: the veto and its cause first."""
+    parts = veto_reasons(row, rules)
     if pd.notna(row.attendance_rate) and (row.attendance_rate < 0.8 or (row.absences or 0) > 0):
-        counts = {
-            S.WHY_COUNTS["absences"]: row.absences,
-            S.WHY_COUNTS["unmarked"]: row.unmarked,
-            S.WHY_COUNTS["leaves"]: row.leaves,
-            S.WHY_COUNTS["lates"]: row.lates,
-        }
-        said = "、".join(f"{k} {int(v)} 次" for k, v in counts.items() if pd.notna(v) and v)
+        absences, unmarked = int(row.absences or 0), int(row.unmarked or 0)
+        said = []
+        if absences:  # a missing mark counts as 缺席: it is part of the absences, not beside them
+            said.append(S.WHY_ABSENCES.format(n=absences) + (S.WHY_UNMARKED.format(n=unmarked) if unmarked else ""))
+        said += [
+            S.WHY_COUNT.format(what=S.WHY_COUNTS[k], n=int(v))
+            for k in ("leaves", "lates")
+            if (v := getattr(row, k)) and pd.notna(v)
+        ]
+        said = "、".join(said)
         parts.append(S.WHY_ATTENDANCE.format(rate=row.attendance_rate, expected=int(row.expected or 0), counts=said))
     target = float(rules["study"]["daily_target"])
     if pd.notna(row.avg_daily) and row.avg_daily < target:
@@ -178,12 +187,14 @@ def alerts(scores: dict, period: Period, watch: pd.DataFrame, rules=None) -> dic
             "before": before["participation"],
             "after": now["participation"],
             "drop": before["participation"] - now["participation"],
+            "points": 100 * (before["participation"] - now["participation"]),
         }
     return {
         "needs_help": helped.reset_index(drop=True),
         "veto_watch": watch,
         "unmet": unmet.reset_index(drop=True),
-        "year_unmet": year_to_date_unmet(scores, period) if period.grain != "year" else unmet.iloc[0:0],
+        # what this period missed is listed above it; the year's list adds the earlier periods'
+        "year_unmet": _not_in(year_to_date_unmet(scores, period), unmet) if period.grain != "year" else unmet.iloc[0:0],
         "unmeasured": unmeasured(members),
         "study_drop": drop,
     }
@@ -245,6 +256,11 @@ def pinyin(name) -> str:
     from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(name)) if isinstance(name, str) else ""
+
+
+def _not_in(rows: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
+    keys = set(zip(listed["requirement"], listed["unit"]))
+    return rows[[k not in keys for k in zip(rows["requirement"], rows["unit"])]].reset_index(drop=True)
 
 
 def sorted_names(names: list[str]) -> list[str]:
@@ -319,9 +335,11 @@ def study_by_group(members_monthly: pd.DataFrame) -> pd.DataFrame:
     """Participation (members with points ÷ members) and mean daily points per group and month."""
     if members_monthly.empty:
         return pd.DataFrame(columns=["period", "party_group", "participation", "avg_daily"])
+    # a period with no 学习强国 data at all has no participation (not 0 %): drawn as a gap
+    has_data = members_monthly.groupby("period")["study_days"].transform(lambda d: d.fillna(0).sum() > 0)
     frame = members_monthly.assign(
         party_group=members_monthly["party_group"].fillna(S.NO_GROUP),
-        active=members_monthly["active_days"].fillna(0) > 0,
+        active=(members_monthly["active_days"].fillna(0) > 0).astype(float).where(has_data),
     )
     aggregations = {"participation": ("active", "mean"), "avg_daily": ("avg_daily", "mean")}
     by_group = frame.groupby(["period", "party_group"]).agg(**aggregations).reset_index()

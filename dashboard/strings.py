@@ -122,7 +122,7 @@ ALERTS_TITLE = "需要关注"
 ALERT_NEEDS_HELP = "先锋指数低于 {line} 分（需帮扶）：{n} 人"
 ALERT_VETO_WATCH = "距“连续 {months} 个月缺席”清零还差 1–2 个月：{n} 人"
 ALERT_UNMET = "三会一课未达标：{n} 项"
-ALERT_STUDY_DROP = "学习参与率下降 {drop:.0%}（{before:.0%} → {after:.0%}）"
+ALERT_STUDY_DROP = "学习参与率下降 {points:.0f} 个百分点（{before:.0%} → {after:.0%}）"
 ALERT_NONE = "本统计期没有需要特别关注的事项。"
 ALERT_YEAR_UNMET = "{year} 年至今三会一课未达标：{n} 项"
 YEAR_UNMET_FILE = "本年度至今三会一课未达标"
@@ -131,7 +131,10 @@ WHY_VETO_ITEM = "清零：{detail}"
 WHY_VETO_ABSENCE = "清零：连续 {months} 个月缺席"
 WHY_VETO_APPRAISAL = "清零：民主评议{grade}"
 WHY_ATTENDANCE = "出勤率 {rate:.0%}（应到 {expected} 次：{counts}）"
-WHY_COUNTS = {"absences": "缺席", "unmarked": "未签到", "leaves": "请假", "lates": "迟到"}
+WHY_COUNTS = {"leaves": "请假", "lates": "迟到"}
+WHY_ABSENCES = "缺席 {n} 次"
+WHY_UNMARKED = "（其中未签到 {n} 次）"
+WHY_COUNT = "{what} {n} 次"
 WHY_STUDY = "学习强国日均 {avg:.1f} 分（目标 {target:g} 分）"
 WHY_APPRAISAL = "民主评议{grade}"
 WHY_DEDUCTION = "扣分 {points:g}"
@@ -176,7 +179,7 @@ GLOSSARY_ITEMS_NOTE = (
     "（支委会除外）；连续 {months} 个月缺席或民主评议“{grade}”清零。"
 )
 EFFECT_BONUS, EFFECT_DEDUCTION, EFFECT_VETO = "加分", "扣分", "清零"
-MEMBER_YEAR_VETO = "该党员在 {year} 年有清零项：{detail}。本期之外的星级也以清零计。"
+MEMBER_YEAR_VETO = "该党员 {year} 年度清零：{detail}。本期的星级不含这一清零，年度星级以清零计。"
 
 
 def stars_rule(rules) -> str:

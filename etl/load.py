@@ -8,12 +8,14 @@ older rows of the keys it has (we count them), and undoing it brings them back.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 
 from etl.db import Database, ensure_branch, find_branch, first_row, statement
@@ -69,6 +71,13 @@ def _stage(df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return staged
 
 
+def _unregister(con) -> None:
+    """Drop the staged frame. After a failed statement the transaction is aborted and this fails
+    too; that second error must not hide the first."""
+    with contextlib.suppress(duckdb.Error):
+        con.unregister("staged")
+
+
 def _key_join(keys: list[str], left: str, right: str) -> str:
     return " AND ".join(f"{left}.{k} IS NOT DISTINCT FROM {right}.{k}" for k in keys)
 
@@ -96,7 +105,7 @@ def _insert_facts(con, table: str, frame: pd.DataFrame, load_id: int, bid: int) 
             [load_id, bid],
         )
     finally:
-        con.unregister("staged")
+        _unregister(con)
     return len(staged), replaced
 
 
@@ -122,7 +131,7 @@ def _load_roster(con, frame: pd.DataFrame, load_id: int, bid: int, partial: bool
             left = [r[0] for r in con.execute(_sql("mark_leavers"), {"load_id": load_id, "branch_id": bid}).fetchall()]
         con.execute(_sql("retire_member_versions"), {"load_id": load_id, "branch_id": bid})
     finally:
-        con.unregister("staged")
+        _unregister(con)
     return len(staged), replaced, left
 
 

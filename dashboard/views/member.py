@@ -59,7 +59,9 @@ elif ctx.period.grain != "year":  # a veto elsewhere in the year is visible here
         row = in_year.iloc[0]
         st.warning(
             ui.literal(
-                S.MEMBER_YEAR_VETO.format(year=ctx.period.year, detail=frames.reasons(row, data.rules(ctx.branch)))
+                S.MEMBER_YEAR_VETO.format(
+                    year=ctx.period.year, detail="；".join(frames.veto_reasons(row, data.rules(ctx.branch)))
+                )
             )
         )
 st.subheader(S.MEMBER_COMPONENTS)

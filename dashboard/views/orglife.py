@@ -10,7 +10,10 @@ compliance = data.compliance(ctx.branch, year)
 if not compliance.empty:
     view = compliance[["requirement", "unit", "required", "held", "met"]]
     ui.chart(
-        charts.calendar(compliance, S.COMPLIANCE_CALENDAR.format(year=ctx.period.year)),
+        charts.calendar(
+            compliance[["requirement", "party_group", "unit_end", "required", "held", "met"]],
+            S.COMPLIANCE_CALENDAR.format(year=ctx.period.year),
+        ),
         view,
         S.COMPLIANCE_FILE.format(year=ctx.period.year),
         "calendar",

@@ -30,11 +30,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 BULK_MIN_LINES = 20_000  # below this the exact path costs little
-HEAD_ROWS = 30  # = table.HEADER_SCAN_ROWS: the rows the header is looked for in
+HEAD_ROWS = 31  # table.HEADER_SCAN_ROWS, the rows a header is looked for in, and the row below (two-row headers)
 
 
 def applies(text: str, lines: int) -> bool:
-    return lines >= BULK_MIN_LINES and '"' not in text
+    """Large, no quotes, and no line longer than the csv module's cell limit (the exact path refuses
+    such a file with its reason; the bulk path must not accept what it refuses)."""
+    if lines < BULK_MIN_LINES or '"' in text:
+        return False
+    return max(map(len, text.splitlines()), default=0) <= csv.field_size_limit()
 
 
 def exact_rows(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:

@@ -96,6 +96,7 @@ def data_rows(sheet: Sheet, table: Table, columns: dict[int, str] | None = None)
     maybe_total = lead.apply(_mentions_total).any(axis=1)
     for idx in body.index[maybe_total & keep]:
         keep[idx] = not is_total_row(sheet.row(start + idx))
-    picked = picked[keep].copy()
+    # A short row's missing cells are blank like an empty cell (""), whichever reader padded them.
+    picked = picked[keep].astype(object).where(picked[keep].notna(), "").copy()
     picked["src_row"] = picked.index + start + 1
     return picked.reset_index(drop=True)

@@ -120,3 +120,16 @@ def test_attendance_heat_map_rows_by_group_then_attendance(demo_db):
         matrix = queries.attendance_matrix(con, BRANCH, parse("2025-Q3"))
     rows = matrix.drop_duplicates("member")
     assert rows["party_group"].tolist() == sorted(rows["party_group"].tolist(), key=frames.group_key)
+
+
+def test_two_chart_builders_never_share_a_figure():
+    """Figures are cached per builder: the same arguments to two builders give two charts."""
+    import pandas as pd
+
+    from dashboard import charts
+
+    frame = pd.DataFrame({"period": ["2025-01", "2025-02"], "party_group": ["第一党小组"] * 2, "index": [70.0, 80.0]})
+    bars = charts.group_bars(frame, "period", "index", "party_group", "T")
+    lines = charts.by_group_lines(frame, "period", "index", "party_group", "T")
+    assert bars.data[0].type == "bar" and lines.data[0].type == "scatter"
+    assert charts.group_bars(frame, "period", "index", "party_group", "T") is bars  # and each is built once

@@ -107,3 +107,30 @@ def test_the_district_demo_loads_the_same_rows_by_either_path(tmp_path, monkeypa
         }
     assert contents["bulk"] == contents["exact"]
     assert len(contents["bulk"]["study_daily"]) == 12 * 365
+
+
+def test_a_header_on_the_last_row_looked_at_reads_the_same(tmp_path, monkeypatch):
+    """29 lines of notes, then the header on row 30: the bulk path looks at the same rows."""
+    rows = [[f"说明第{i}行"] for i in range(29)] + [["姓名", "日期", "当日积分"]] + [["张三", "2025-03-01", "5"]] * 3
+    path = fb.csv_file(tmp_path / "积分.csv", rows)
+    exact, bulk = _read(path, False, monkeypatch), _read(path, True, monkeypatch)
+    assert bulk.kind == exact.kind == "study"
+    pd.testing.assert_frame_equal(bulk.sheets[0].records, exact.sheets[0].records)
+
+
+def test_a_row_missing_its_last_cells_is_reported_by_either_path(tmp_path, db, loaded_roster, monkeypatch):
+    rows = [["姓名", "日期", "当日积分"], ["张三", "2025-03-01"], ["李四", "2025-03-01", "8"]]
+    path = fb.csv_file(tmp_path / "积分.csv", rows)
+    for bulk in (False, True):
+        prepared = pipeline.validate(db, "实验学校党支部", _read(path, bulk, monkeypatch))
+        assert [(i.row, i.reason) for i in prepared.report.issues] == [(2, "积分为空")], bulk
+
+
+def test_a_cell_too_long_for_the_csv_module_is_refused_not_accepted(tmp_path, monkeypatch):
+    import csv
+
+    rows = [["姓名", "日期", "当日积分"], ["张三", "2025-03-01", "x" * (csv.field_size_limit() + 10)]]
+    path = fb.csv_file(tmp_path / "积分.csv", rows)
+    for bulk in (False, True):
+        parsed = _read(path, bulk, monkeypatch)
+        assert parsed.kind is None and "单元格过长" in parsed.report.text(), bulk
