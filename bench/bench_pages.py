@@ -60,12 +60,21 @@ from etl.db import Database, statement  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from tests.e2e.helpers import APP, TIMEOUT_MS, App, expect_drawn, expect_settled, goto, open_app, title  # noqa: E402
 
-PAGES = [S.PAGE_INDEX, S.PAGE_STARS, S.PAGE_ORGLIFE, S.PAGE_STUDY, S.PAGE_MEMBER, S.PAGE_UPLOAD, S.PAGE_OVERVIEW]
+PAGES = [
+    S.PAGE_INDEX,
+    S.PAGE_STARS,
+    S.PAGE_ORGLIFE,
+    S.PAGE_STUDY,
+    S.PAGE_MEMBER,
+    S.PAGE_GLOSSARY,
+    S.PAGE_UPLOAD,
+    S.PAGE_OVERVIEW,
+]
 GRAINS = ["quarter", "year", "month"]  # from the default, 月, and back to it
 PERIOD_SHAPES = {  # what the 统计期 box shows for each grain (dashboard/state.py, etl/scoring/period.py)
-    "month": re.compile(r"^\d{4}-\d{2}$"),
-    "quarter": re.compile(r"^\d{4}-Q[1-4]$"),
-    "year": re.compile(r"^\d{4}$"),
+    "month": re.compile(r"^\d{4}年\d{1,2}月$"),  # the picker shows periods as a reader says them
+    "quarter": re.compile(r"^\d{4}年第[一二三四]季度$"),
+    "year": re.compile(r"^\d{4}年$"),
 }
 RESULTS = ROOT / "bench" / "results.md"
 
