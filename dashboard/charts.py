@@ -131,16 +131,21 @@ def by_group_lines(
     chosen: str | None = None,
     order: list[str] | None = None,
 ) -> go.Figure:
+    return _by_group(px.line, frame, x, y, color, title, percent, chosen, order, markers=True)
+
+
+def _by_group(draw, frame, x, y, color, title, percent, chosen, order=None, **style) -> go.Figure:
+    """A series per group (party groups in their numbers' order), a rate axis at 0–100 %."""
     order = order or (frames.group_order(frame[color]) if color == "party_group" else None)
-    fig = px.line(
+    fig = draw(
         frame,
         x=x,
         y=y,
         color=color,
-        markers=True,
         title=title,
         labels=_labels(x, y, color),
         category_orders={color: order} if order else None,
+        **style,
     )
     if percent:
         fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
@@ -260,17 +265,4 @@ def group_bars(
     frame: pd.DataFrame, x: str, y: str, color: str, title: str, percent: bool = False, chosen: str | None = None
 ) -> go.Figure:
     """Side-by-side bars per group and period: lines of several groups all at 100 % hide each other."""
-    order = frames.group_order(frame[color]) if color == "party_group" else None
-    fig = px.bar(
-        frame,
-        x=x,
-        y=y,
-        color=color,
-        barmode="group",
-        title=title,
-        labels=_labels(x, y, color),
-        category_orders={color: order} if order else None,
-    )
-    if percent:
-        fig.update_yaxes(tickformat=".0%", range=[0, 1.05])
-    return _months_as_categories(fig, chosen)
+    return _by_group(px.bar, frame, x, y, color, title, percent, chosen, barmode="group")

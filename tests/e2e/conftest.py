@@ -129,3 +129,16 @@ def pytest_runtest_makereport(item, call):
         except Exception as exc:
             report.sections.append((f"streamlit :{app.port}", f"(could not inspect the server: {exc!r})"))
     return report
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory):
+    """The demo branch's year in a database of its own, served by one app for a whole test module."""
+    from etl import demo
+
+    folder = tmp_path_factory.mktemp("e2e-demo")
+    db = Database(folder / "demo.duckdb")
+    demo.build(db, files_dir=folder / "files")
+    app = App(db.path, demo=True)
+    yield app
+    app.stop()

@@ -4,14 +4,11 @@
 Every action is followed by an `expect` on what only the action's rerun can show, then by
 `expect_settled` (the run is over, no exception): see tests/e2e/helpers.py for why."""
 
-import pytest
 from playwright.sync_api import expect
 
 from dashboard import strings as S
-from etl import demo
-from etl.db import Database
 from tests import filebuilders as fb
-from tests.e2e.helpers import App, expect_settled, goto, kpi, open_app, shot, title, upload
+from tests.e2e.helpers import expect_settled, goto, kpi, open_app, shot, title, upload
 
 # page, screenshot name, something the page draws near its end (so the whole script ran, not just its title)
 PAGES = [
@@ -23,16 +20,6 @@ PAGES = [
     (S.PAGE_MEMBER, "member", lambda page: page.get_by_text(S.MEMBER_PICK, exact=True)),
     (S.PAGE_UPLOAD, "upload", lambda page: page.get_by_text(S.TEMPLATES_TITLE, exact=True)),
 ]
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e-demo")
-    db = Database(folder / "demo.duckdb")
-    demo.build(db, files_dir=folder / "files")
-    app = App(db.path, demo=True)
-    yield app
-    app.stop()
 
 
 def test_every_page_opens_without_an_exception(demo_app, page):

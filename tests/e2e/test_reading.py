@@ -11,20 +11,10 @@ from playwright.sync_api import expect
 from dashboard import strings as S
 from etl import demo
 from etl.db import Database
-from tests.e2e.helpers import App, expect_settled, goto, open_app, shot, title
+from tests.e2e.helpers import expect_settled, goto, open_app, shot, title
 
 BRANCH = demo.BRANCH
 PAGES = [S.PAGE_OVERVIEW, S.PAGE_INDEX, S.PAGE_STARS, S.PAGE_ORGLIFE, S.PAGE_STUDY, S.PAGE_MEMBER, S.PAGE_GLOSSARY]
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e-reading")
-    db = Database(folder / "demo.duckdb")
-    demo.build(db, files_dir=folder / "files")
-    app = App(db.path, demo=True)
-    yield app
-    app.stop()
 
 
 def subject(page):
