@@ -89,28 +89,40 @@ def _formats(frame: pd.DataFrame) -> dict[str, str]:
     return {S.COLUMNS.get(c, c): NUMBER_FORMATS[k] for c in frame.columns if (k := column_kind(c))}
 
 
-def styled(frame: pd.DataFrame):
-    """The labelled frame for st.dataframe: percentages to one decimal, scores to two, blanks for
-    nothing. The grid draws a missing cell as "None" whatever the Styler says, so a column with
-    gaps is shown as text (blank where nothing); a complete numeric column stays numbers, formatted
-    by the Styler, so it still sorts as numbers."""
+def grid(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The labelled frame for st.dataframe and the column formats that draw it: percentages to one
+    decimal, scores to two, blanks for nothing. A complete numeric column stays numbers (so it sorts
+    as numbers), formatted by the grid's column config; a rate is shown ×100 with a % sign (the
+    download keeps the 0–1 value and its own format). The grid draws a missing number as "None"
+    whatever its format, so a column with gaps is shown as text, blank where nothing. Column configs
+    rather than a pandas Styler: the Styler's display values cost a third of a small page's run."""
     shown = labelled(frame)
-    formats = {
-        col: ("{:.1%}" if fmt.endswith("%") else "{:.2f}") for col, fmt in _formats(frame).items() if col in shown
-    }
+    formats = {col: fmt for col, fmt in _formats(frame).items() if col in shown}
+    config = {}
     for col in shown.columns:
         values = shown[col]
+        fmt = formats.get(col)
+        rate = fmt is not None and fmt.endswith("%")
         if not values.isna().any():
+            if fmt is not None:
+                shown[col] = values * 100 if rate else values
+                config[col] = st.column_config.NumberColumn(format="%.1f%%" if rate else "%.2f")
             continue
-        pattern = formats.pop(col, None)
-        if pattern is not None or pd.api.types.is_numeric_dtype(values):
+        if fmt is not None or pd.api.types.is_numeric_dtype(values):
+            pattern = "{:.1%}" if rate else "{:.2f}" if fmt else None
             shown[col] = [
                 "" if pd.isna(v) else pattern.format(v) if pattern else f"{v:g}" if isinstance(v, float) else str(v)
                 for v in values
             ]
         else:
             shown[col] = values.astype(object).where(values.notna(), "")
-    return shown.style.format(formats)
+    return shown, config
+
+
+def dataframe(frame: pd.DataFrame, key: str, column_config: dict | None = None, **kwargs) -> None:
+    """st.dataframe of the frame as people read it (see grid); `column_config` adds to the formats."""
+    shown, config = grid(frame)
+    st.dataframe(shown, hide_index=True, key=key, column_config={**config, **(column_config or {})}, **kwargs)
 
 
 def to_xlsx(frames: dict[str, pd.DataFrame]) -> bytes:
@@ -176,17 +188,16 @@ def member_table(frame: pd.DataFrame, profile_link, name: str, key: str) -> None
     gives the URL); the download holds the same rows without the links."""
     shown = frame.drop(columns="member_id")
     linked = shown.assign(profile=[profile_link(int(m)) for m in frame["member_id"]])
-    st.dataframe(
-        styled(linked),
-        hide_index=True,
-        key=f"table-{key}",
+    dataframe(
+        linked,
+        f"table-{key}",
         column_config={S.COLUMNS["profile"]: st.column_config.LinkColumn(display_text=S.OPEN_PROFILE)},
     )
     downloads(shown, name, key)
 
 
 def table(frame: pd.DataFrame, name: str, key: str, **kwargs) -> None:
-    st.dataframe(styled(frame), hide_index=True, key=f"table-{key}", **kwargs)
+    dataframe(frame, f"table-{key}", **kwargs)
     downloads(frame, name, key)
 
 

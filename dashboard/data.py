@@ -9,11 +9,13 @@ closed straight after (the one-writer rule of etl/db.py): the CLI can load while
 
 from __future__ import annotations
 
+import functools
 import os
+from pathlib import Path
 
 import streamlit as st
 
-from dashboard import queries
+from dashboard import frames, queries
 from etl.db import Database, default_db_path
 from etl.rules import Rules, rules_for
 from etl.scope import SECRETARY, Scope
@@ -40,10 +42,35 @@ def is_demo() -> bool:
 def refresh_version() -> str:
     """Read the data versions once for this run (the app calls this at the top of every run): the
     database's, and each branch's, so one branch's upload leaves the other branches' caches alone."""
-    with db().connect() as con:
-        version, st.session_state[_BRANCH_VERSIONS] = queries.data_versions(con)
+    path = db().path
+    version, branch_versions = _versions(str(path), _file_signature(path))
+    st.session_state[_BRANCH_VERSIONS] = dict(branch_versions)
     st.session_state[VERSION_KEY] = version
     return version
+
+
+def _file_signature(path: Path) -> tuple:
+    """What changes whenever anything is written to the database: every write appends to its
+    write-ahead log (path.wal) and a checkpoint rewrites the file itself. Opening the file costs
+    40 ms; asking the file system costs microseconds."""
+    signature = []
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            info = file.stat()
+        except FileNotFoundError:
+            signature.append(None)
+        else:
+            signature.append((info.st_ino, info.st_size, info.st_mtime_ns))
+    return tuple(signature)
+
+
+@functools.lru_cache(maxsize=8)
+def _versions(path: str, signature: tuple) -> tuple[str, tuple]:
+    """The data versions as the database file with this signature holds them (opened only when the
+    signature is new: a load, an undo or a checkpoint by this process or another one)."""
+    with database(path).connect() as con:
+        version, branch_versions = queries.data_versions(con)
+    return version, tuple(branch_versions.items())
 
 
 def version(branch: str | None) -> str:
@@ -122,6 +149,49 @@ def compliance(branch, period):
 
 def page_scores(branch, period):
     return _call("page_scores", branch, period)
+
+
+def period_summary(branch, period, of=None) -> dict:
+    """The KPI numbers of ``of`` (default: the period itself, or e.g. its previous period) from the
+    period's own scoring pass, which holds the previous period too."""
+    return _derive("period_summary", branch, period, of or period)
+
+
+def period_members(branch, period, of=None):
+    return _derive("period_members", branch, period, of or period)
+
+
+def members_with_year_veto(branch, period):
+    return _derive("members_with_year_veto", branch, period)
+
+
+def trend(branch, period) -> tuple:
+    return _derive("trend", branch, period)
+
+
+def star_trend(branch, period):
+    return _derive("star_trend", branch, period)
+
+
+def alerts(branch, period) -> dict:
+    return _derive("alerts", branch, period)
+
+
+def _derive(name: str, branch: str, period, *args):
+    """``frames.<name>`` of the page's scoring pass (page_scores), cached under the same key: these
+    transforms were half of a warm page's run, and every page at the same period asks for them.
+    ``args`` go to the transform after the scores (default: the period)."""
+    scope().check(branch)
+    return _derived(name, str(db().path), version(branch), rules(branch).sha256, branch, period, args, scope())
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _derived(name: str, db_path: str, version: str, rules_sha: str, branch: str, period, args: tuple, caller: Scope):
+    scores = _run("page_scores", db_path, version, rules_sha, branch, (period,), True, caller)
+    if name == "alerts":
+        watch = _run("veto_watch", db_path, version, rules_sha, branch, (period,), True, caller)
+        return frames.alerts(scores, period, watch, rules(branch))
+    return getattr(frames, name)(scores, *(args or (period,)))
 
 
 def veto_watch(branch, period):

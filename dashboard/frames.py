@@ -85,6 +85,11 @@ def with_year_veto(members: pd.DataFrame, scores: dict, period: Period) -> pd.Da
     return members.assign(year_vetoed=members["member_id"].isin(vetoed))
 
 
+def members_with_year_veto(scores: dict, period: Period) -> pd.DataFrame:
+    """period_members with ``year_vetoed`` (with_year_veto): the members wherever stars are shown."""
+    return with_year_veto(period_members(scores, period), scores, period)
+
+
 def period_summary(scores: dict, period: Period) -> dict:
     """The KPI numbers of one period of page_scores (members_scored 0 when it has no data)."""
     rows = scores["branch"][scores["branch"]["period"] == period.label]
@@ -102,7 +107,7 @@ def trend(scores: dict, period: Period) -> tuple[pd.DataFrame, pd.DataFrame]:
     only the periods with data (a month before the first upload is not a zero)."""
     labels = scores["periods"].loc[scores["periods"]["in_trend"], "period"].tolist()
     members = scores["members"][scores["members"]["period"].isin(labels)]
-    has_data = members.groupby("period").apply(lambda g: g["index"].notna().any() or g["expected"].notna().any())
+    has_data = (members["index"].notna() | members["expected"].notna()).groupby(members["period"]).any()
     kept = [label for label in labels if bool(has_data.get(label, False))]
     branch = scores["branch"].rename(columns={"index": "branch_index"})
     branch = branch[branch["period"].isin(kept)].set_index("period").reindex(kept).reset_index()
@@ -275,6 +280,11 @@ def star_counts(members_monthly: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["period", "stars", "count"])
     scored = members_monthly.dropna(subset=["stars"]).astype({"stars": int})
     return scored.groupby(["period", "stars"]).size().reset_index(name="count")
+
+
+def star_trend(scores: dict, period: Period) -> pd.DataFrame:
+    """Members per star per period of the page's trend (star_counts of trend's members)."""
+    return star_counts(trend(scores, period)[1])
 
 
 def group_trend(members_monthly: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -6,13 +6,12 @@ from dashboard import strings as S
 
 ctx = state.page(S.PAGE_INDEX)
 
-scores = data.page_scores(ctx.branch, ctx.period)
-members = frames.with_year_veto(frames.period_members(scores, ctx.period), scores, ctx.period)
+members = data.members_with_year_veto(ctx.branch, ctx.period)
 scored = members.dropna(subset=["index"])
 if scored.empty:
     st.info(S.NO_SCORES)
     st.stop()
-_, members_trend = frames.trend(scores, ctx.period)
+_, members_trend = data.trend(ctx.branch, ctx.period)
 span = S.trend_span(ctx.period)
 
 left, right = st.columns(2)

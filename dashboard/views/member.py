@@ -5,6 +5,7 @@ from dashboard import charts, data, frames, state
 from dashboard import components as ui
 from dashboard import strings as S
 from etl.errors import UnknownMember
+from etl.scoring import period
 
 ctx = state.page(S.PAGE_MEMBER)
 
@@ -20,8 +21,7 @@ if linked and linked.isdigit() and int(linked) in labels and st.session_state.ge
     st.session_state["member"], st.session_state["_linked_member"] = int(linked), linked
 member_id = st.selectbox(S.MEMBER_PICK, ids, format_func=labels.get, key="member")
 st.query_params["member"] = str(member_id)
-scores = data.page_scores(ctx.branch, ctx.period)
-_, members_trend = frames.trend(scores, ctx.period)
+_, members_trend = data.trend(ctx.branch, ctx.period)
 history = members_trend[members_trend["member_id"] == member_id] if not members_trend.empty else pd.DataFrame()
 if not history.empty:
     view = history[["period", "index", "base", "bonus", "discipline", "attendance_rate", "avg_daily", "stars"]]
@@ -52,9 +52,8 @@ cols[2].metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)
 if x.vetoes:
     st.error(S.MEMBER_VETO + "：" + ui.literal("；".join(x.vetoes)))
 elif ctx.period.grain != "year":  # a veto elsewhere in the year is visible here too
-    in_year = scores["members"][
-        (scores["members"]["period"] == str(ctx.period.year)) & (scores["members"]["member_id"] == member_id)
-    ]
+    year = data.period_members(ctx.branch, ctx.period, of=period.parse(str(ctx.period.year)))
+    in_year = year[year["member_id"] == member_id]
     if not in_year.empty and bool(in_year["vetoed"].iloc[0]):
         row = in_year.iloc[0]
         st.warning(

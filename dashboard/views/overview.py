@@ -1,13 +1,14 @@
 import streamlit as st
 
-from dashboard import charts, data, frames, state
+from dashboard import charts, data, state
 from dashboard import components as ui
 from dashboard import strings as S
 
 ctx = state.page(S.PAGE_OVERVIEW)
 
-scores = data.page_scores(ctx.branch, ctx.period)  # every panel below reads this one scoring pass
-now, before = frames.period_summary(scores, ctx.period), frames.period_summary(scores, ctx.period.previous())
+# Every panel below reads the one scoring pass of the period (data.page_scores), derived and cached.
+now = data.period_summary(ctx.branch, ctx.period)
+before = data.period_summary(ctx.branch, ctx.period, of=ctx.period.previous())
 # A change is only shown against a period that had data: the months before the first upload are not zeros.
 compared = before["members_scored"] > 0
 delta = lambda key: None if not compared or now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
@@ -25,7 +26,7 @@ ui.kpi(cols[2], S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate
 ui.kpi(cols[3], S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", explained["compliance"])
 ui.kpi(cols[4], S.KPI_PARTICIPATION, now["participation"], delta("participation"), "{:.1%}", explained["participation"])
 
-branch_trend, members_trend = frames.trend(scores, ctx.period)
+branch_trend, _ = data.trend(ctx.branch, ctx.period)
 span = S.trend_span(ctx.period)
 left, right = st.columns(2)
 with left:
@@ -38,7 +39,7 @@ with left:
     )
     ui.chart(fig, branch_trend, S.TREND_TITLE.format(span=span), "trend")
 with right:
-    counts = frames.star_counts(members_trend)
+    counts = data.star_trend(ctx.branch, ctx.period)
     ui.chart(
         charts.stars_stacked(counts, S.STAR_TREND_TITLE.format(span=span), chosen=ctx.period.label),
         counts,
@@ -48,7 +49,7 @@ with right:
 
 st.subheader(S.ALERTS_TITLE)
 rules = data.rules(ctx.branch)
-alerts = frames.alerts(scores, ctx.period, data.veto_watch(ctx.branch, ctx.period), rules)
+alerts = data.alerts(ctx.branch, ctx.period)
 profile = lambda member_id: state.link("member", ctx, member=member_id)  # noqa: E731
 shown = False
 if not alerts["needs_help"].empty:

@@ -6,10 +6,9 @@ from dashboard import strings as S
 
 ctx = state.page(S.PAGE_STARS)
 
-scores = data.page_scores(ctx.branch, ctx.period)
-summary = frames.period_summary(scores, ctx.period)
+summary = data.period_summary(ctx.branch, ctx.period)
 rules = data.rules(ctx.branch)
-current = frames.with_year_veto(frames.period_members(scores, ctx.period), scores, ctx.period)
+current = data.members_with_year_veto(ctx.branch, ctx.period)
 cols = st.columns(3)
 cols[0].metric(
     S.STARS_BRANCH,
@@ -28,12 +27,11 @@ cols[1].metric(
 )
 cols[2].metric(S.STARS_HELP_COUNT, int(current["needs_help"].fillna(False).astype(bool).sum()), border=True)
 st.caption(S.stars_rule(rules))
-_, members_trend = frames.trend(scores, ctx.period)
-counts = frames.star_counts(members_trend)
+counts = data.star_trend(ctx.branch, ctx.period)
 title = S.STARS_OVER_TIME.format(span=S.trend_span(ctx.period))
 ui.chart(charts.stars_stacked(counts, title, chosen=ctx.period.label), counts, title, "stars-over-time")
 
-previous = frames.period_members(scores, ctx.period.previous())
+previous = data.period_members(ctx.branch, ctx.period, of=ctx.period.previous())
 moves = frames.star_moves(current, previous)
 st.subheader(S.STARS_MOVES.format(previous=S.period_words(ctx.period.previous()), current=S.period_words(ctx.period)))
 cols = st.columns(3)

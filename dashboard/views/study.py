@@ -7,15 +7,14 @@ from dashboard import strings as S
 ctx = state.page(S.PAGE_STUDY)
 
 st.caption(S.STUDY_NOTE)
-scores = data.page_scores(ctx.branch, ctx.period)
-members = frames.period_members(scores, ctx.period)
+members = data.period_members(ctx.branch, ctx.period)
 rules = data.rules(ctx.branch)
 study = frames.study_summary(members, float(rules["study"]["daily_target"]))
 if study is None:
     st.info(S.STUDY_NONE)
     st.stop()
 before = frames.study_summary(
-    frames.period_members(scores, ctx.period.previous()), float(rules["study"]["daily_target"])
+    data.period_members(ctx.branch, ctx.period, of=ctx.period.previous()), float(rules["study"]["daily_target"])
 )
 change = lambda key: None if before is None else study[key] - before[key]  # noqa: E731
 explained = S.kpi_help(rules, S.period_words(ctx.period.previous()))
@@ -34,7 +33,7 @@ ui.kpi(
 )
 cols[3].metric(S.STUDY_NOBODY, f"{study['no_study']} 人", border=True, help=S.STUDY_NOBODY_HELP)
 
-_, members_trend = frames.trend(scores, ctx.period)
+_, members_trend = data.trend(ctx.branch, ctx.period)
 groups = frames.study_by_group(members_trend)
 span = S.trend_span(ctx.period)
 left, right = st.columns(2)

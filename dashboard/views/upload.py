@@ -219,10 +219,9 @@ def history(branch: str) -> None:
         "rows_loaded": S.HISTORY_ROWS_LOADED_HELP,
         "rows_replaced": S.HISTORY_ROWS_REPLACED_HELP,
     }
-    st.dataframe(
-        ui.styled(shown),
-        hide_index=True,
-        key="table-history",
+    ui.dataframe(
+        shown,
+        "table-history",
         column_config={S.COLUMNS[c]: st.column_config.NumberColumn(help=words) for c, words in counts.items()},
     )
     ui.downloads(loads, S.HISTORY_FILE, "history")

@@ -248,3 +248,25 @@ def test_no_table_shows_an_english_header_or_a_raw_value(monkeypatch, demo_db, p
         assert not frame.isna().any().any(), (page, frame.columns[frame.isna().any()].tolist())  # drawn as "None"
         if "星级" in frame.columns:
             assert frame["星级"].dropna().map(lambda v: v == "" or set(str(v)) == {"★"}).all()
+
+
+def test_a_load_or_undo_from_the_command_line_shows_on_the_next_click(monkeypatch, empty_db, roster_file):
+    """The app reopens the database only when the file changed (data.refresh_version): a load and an
+    undo by another process must each show on the next run, without restarting the app."""
+    import subprocess
+    import sys
+
+    def etl(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "etl", *args, "--db", str(empty_db.path)], check=True, capture_output=True)
+
+    at = open_page(monkeypatch, empty_db, "upload")
+    at.switch_page(PAGES["overview"]).run()
+    assert any(S.EMPTY_TITLE in i.value for i in at.info)
+    etl("load", "--branch", "实验学校党支部", str(roster_file))
+    at.run()
+    assert "实验学校党支部" in at.sidebar.selectbox(key="branch").options
+    history = at.switch_page(PAGES["upload"]).run().dataframe[-1].value
+    assert len(history) == 1
+    etl("undo", str(int(history.iloc[0, 0])))
+    history = at.run().dataframe[-1].value
+    assert history.iloc[0].astype(str).str.len().gt(0).all(), "the undo shows as 撤销时间 on the next run"
