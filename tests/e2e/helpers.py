@@ -62,12 +62,13 @@ def _free_port() -> int:
 
 class App:
     """`streamlit run dashboard/app.py` on a free localhost port, against the database at
-    `db_path`; `demo` sets VANGUARD_DEMO (the demo banner). The server's output goes to
+    `db_path`; `demo` sets VANGUARD_DEMO (the demo banner); `script` runs another app file instead (the
+    page benchmark's bare-Streamlit floor). The server's output goes to
     test-output/e2e-logs/streamlit-<port>.log so a failing test can be diagnosed (the e2e conftest
     adds its tail, and the server's Python stacks, to a failure's report); it is ready when
     /_stcore/health answers. Call `stop()` when done (fixtures do it in their teardown)."""
 
-    def __init__(self, db_path: Path, demo: bool = False):
+    def __init__(self, db_path: Path, demo: bool = False, script: Path = ROOT / "dashboard" / "app.py"):
         self.db_path = Path(db_path)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -81,7 +82,7 @@ class App:
                     "-m",
                     "tests.e2e.serve",
                     "run",
-                    str(ROOT / "dashboard" / "app.py"),
+                    str(script),
                     "--server.address",
                     "127.0.0.1",
                     "--server.port",
