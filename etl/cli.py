@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from etl import load, pipeline, writers
-from etl.db import Database, default_db_path
-from etl.errors import EXIT_OK, EXIT_REJECTED, MissingDatabase, UsageError, VanguardError
+from etl.db import Database, default_db_path, existing
+from etl.errors import EXIT_OK, EXIT_REJECTED, UsageError, VanguardError
 from etl.normalize import text
 from etl.sources import KIND_NAMES, KINDS, bounds
 
@@ -88,18 +88,8 @@ def cmd_load(args) -> int:
     return status
 
 
-def _existing(path) -> Database:
-    """The database at path, its schema brought up to date (a database made by an older version
-    has older views); MissingDatabase when there is none — reading never creates one."""
-    db = Database(path)
-    if not db.path.exists():
-        raise MissingDatabase(f"数据库文件不存在：{db.path}。请先运行 python -m etl init --db {db.path}")
-    db.init()
-    return db
-
-
 def cmd_loads(args) -> int:
-    frame = load.list_loads(_existing(args.db), args.branch)
+    frame = load.list_loads(existing(args.db), args.branch)
     if frame.empty:
         print("还没有任何装载记录。")
         return EXIT_OK
@@ -113,7 +103,7 @@ def cmd_loads(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    done = load.undo_load(_existing(args.db), args.load_id, _user(args))
+    done = load.undo_load(existing(args.db), args.load_id, _user(args))
     print(f"已撤销装载 #{done['load_id']}（{done['branch']}，{KIND_NAMES[done['kind']]}，{done['file_name']}）。")
     return EXIT_OK
 
@@ -126,7 +116,7 @@ def cmd_scores(args) -> int:
     period = parse(args.period)  # a bad period is a usage error before the database is opened
     rules = rules_for(args.branch or "", args.rules)
     _check_year(period.year, rules)
-    db = _existing(args.db)
+    db = existing(args.db)
     if args.all_branches:
         if args.explain:
             raise UsageError("--explain 说明一位党员的得分，请用 --branch 指定党支部")
@@ -189,6 +179,55 @@ def cmd_demo(args) -> int:
         f"写表格 {totals['write_seconds']:.1f} 秒，装载 {totals['load_seconds']:.1f} 秒"
         f"（{totals['rows'] / max(totals['load_seconds'], 1e-9):,.0f} 行/秒）"
     )
+    return EXIT_OK
+
+
+def cmd_branch_add(args) -> int:
+    from etl import branches
+
+    change = branches.add(Database(args.db), args.name, args.school)
+    school = f"（{change.school}）" if change.school else "（未设置学校）"
+    if change.outcome == "added":
+        print(f"✔ 已建立党支部“{change.name}”{school}")
+    elif change.outcome == "school_set":
+        print(f"✔ 已把党支部“{change.name}”的学校设为“{change.school}”")
+    else:
+        print(f"= 党支部“{change.name}”{school}已存在，未作更改。")
+    return EXIT_OK
+
+
+def cmd_branch_rename(args) -> int:
+    from etl import branches
+
+    change = branches.rename(existing(args.db), args.name, args.new_name, args.school)
+    if change.outcome == "unchanged":
+        print(f"= 党支部“{change.name}”的名称和学校都没有变化，未作更改。")
+        return EXIT_OK
+    if change.name != change.old_name:
+        print(f"✔ 已把党支部“{change.old_name}”改名为“{change.name}”（它的全部数据随之改名）")
+    if change.school != change.old_school:
+        print(f"✔ “{change.name}”的学校：{change.old_school or '（未设置）'} → {change.school}")
+    if change.rules_file_left:
+        print(
+            f"  ⚠ 支部自己的规则文件按名称查找：{change.rules_file_left} 不再生效，"
+            f"请把它改名为 data/rules/{change.name}.toml",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_branch_list(args) -> int:
+    from etl import branches
+
+    frame = branches.list_branches(existing(args.db), args.school)
+    if frame.empty:
+        print("还没有任何党支部。" if args.school is None else f"没有属于“{args.school}”的党支部。")
+        return EXIT_OK
+    for r in frame.itertuples(index=False):
+        print(
+            f"{r.name}  学校：{r.school or '（未设置）'}  装载 {r.loads} 次  快照 {r.snapshots} 份  "
+            f"登记密钥 {r.keys} 个  建立于 {r.created_at:%Y-%m-%d}"
+        )
     return EXIT_OK
 
 
@@ -258,6 +297,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="输出格式")
     p.add_argument("--rules", type=Path, help="规则文件（默认 data/rules/<支部>.toml，没有则用 data/rules.toml）")
     p.add_argument("--explain", metavar="MEMBER", help="说明这位党员的得分：每个分项、加扣分、清零及其来源行")
+
+    p = sub.add_parser(
+        "branch",
+        help="党支部及其学校：建立、改名或设置学校、列出",
+        description="党支部及其学校：建立、改名或设置学校、列出",
+    )
+    branch_sub = p.add_subparsers(dest="branch_command", required=True, metavar="SUBCOMMAND", help="党支部命令")
+    c = branch_sub.add_parser(
+        "add",
+        help="建立党支部（或为还没有学校的支部设置学校）",
+        description="建立党支部（或为还没有学校的支部设置学校）",
+    )
+    c.set_defaults(func=cmd_branch_add)
+    db_arg(c)
+    c.add_argument("--school", help="所属学校（快照的清单写明它，区里按学校归类）")
+    c.add_argument("name", type=branch_name, metavar="NAME", help="党支部名称")
+    c = branch_sub.add_parser(
+        "rename",
+        help="给党支部改名，或改它的学校（数据随之不变）",
+        description="给党支部改名，或改它的学校（数据随之不变）",
+    )
+    c.set_defaults(func=cmd_branch_rename)
+    db_arg(c)
+    c.add_argument("--school", help="新的所属学校")
+    c.add_argument("name", type=branch_name, metavar="NAME", help="现在的党支部名称")
+    c.add_argument("new_name", nargs="?", type=branch_name, metavar="NEW_NAME", help="新名称（只改学校时省略）")
+    c = branch_sub.add_parser("list", help="列出党支部及其学校", description="列出党支部及其学校")
+    c.set_defaults(func=cmd_branch_list)
+    db_arg(c)
+    c.add_argument("--school", help="只列出这个学校的党支部")
 
     p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
     db_arg(p)

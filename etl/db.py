@@ -193,6 +193,16 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | 
     return rows[0] if rows else None
 
 
+def existing(path: str | os.PathLike) -> Database:
+    """The database at path, its schema brought up to date (a database made by an older version has
+    older views); MissingDatabase when there is none — reading never creates one."""
+    db = Database(path)
+    if not db.path.exists():
+        raise MissingDatabase(f"数据库文件不存在：{db.path}。请先运行 python -m etl init --db {db.path}")
+    db.init()
+    return db
+
+
 # -- branches: every lookup of a branch by name goes through these ---------------------------------
 def find_branch(con: duckdb.DuckDBPyConnection, name: str) -> int | None:
     """The branch's id, or None when the database has no branch of that name. Names compare as

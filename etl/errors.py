@@ -58,3 +58,8 @@ class UnknownBranch(VanguardError):
 
 class UnknownMember(VanguardError):
     """No single member of the branch matches the name asked for."""
+
+
+class BranchRefused(VanguardError):
+    """`etl branch add|rename` asked for something that would confuse two branches (a name already
+    taken, a school that differs from the one on record)."""
