@@ -12,8 +12,9 @@ import pandas as pd
 
 from etl import load, pipeline, writers
 from etl.db import Database, default_db_path, existing
-from etl.errors import EXIT_OK, EXIT_REJECTED, UsageError, VanguardError
+from etl.errors import EXIT_OK, EXIT_REJECTED, SnapshotRejected, UsageError, VanguardError
 from etl.normalize import text
+from etl.snapshot import cli as snapshot_cli
 from etl.sources import KIND_NAMES, KINDS, bounds
 
 
@@ -110,24 +111,30 @@ def cmd_undo(args) -> int:
 
 def cmd_scores(args) -> int:
     from etl.rules import rules_for
-    from etl.scoring import explain, service
+    from etl.scoring import explain
     from etl.scoring.period import parse
+    from etl.snapshot import district
 
     period = parse(args.period)  # a bad period is a usage error before the database is opened
     rules = rules_for(args.branch or "", args.rules)
     _check_year(period.year, rules)
     db = existing(args.db)
+    # a branch and period without raw rows are answered from an imported snapshot (docs/snapshots.md)
     if args.all_branches:
         if args.explain:
             raise UsageError("--explain 说明一位党员的得分，请用 --branch 指定党支部")
-        frame = service.district_scores(db, args.period, args.level, rules if args.rules else None)
+        frame = district.all_scores(db, args.period, args.level, rules if args.rules else None)
         _print_scores(args, frame, {"branch": None}, rules)
         return EXIT_OK
     if args.explain:
+        if district.snapshot_only(db, args.branch, args.period):
+            raise SnapshotRejected(
+                f"“{args.branch}”{args.period} 的分数来自导入的快照，数据库中没有它的原始数据：无法列出得分背后的源数据行"
+            )
         with db.connect() as con:
             print(explain.explain_text(explain.explain_member(con, args.branch, args.period, args.explain, rules)))
         return EXIT_OK
-    frame = service.scores(db, args.branch, args.period, args.level, rules)
+    frame = district.scores(db, args.branch, args.period, args.level, rules)
     _print_scores(args, frame, {"branch": args.branch}, rules)
     return EXIT_OK
 
@@ -140,9 +147,12 @@ def _print_scores(args, frame: pd.DataFrame, head: dict, rules) -> None:
     text = service.formatted(frame)
     sources = frame.attrs.get("rules_source", rules.source)
     hashes = frame.attrs.get("rules_sha256", rules.sha256)
+    frozen = frame.attrs.get("snapshots", [])  # branches answered from imported snapshots
+    notes = [_snapshot_note(s) for s in frozen]
     if args.format == "csv":
         sys.stdout.write(writers.csv_text(text))
     elif args.format == "json":
+        extra = {"snapshots": [{**s, "created_at": str(s["created_at"])} for s in frozen]} if frozen else {}
         print(
             json.dumps(
                 {
@@ -150,6 +160,7 @@ def _print_scores(args, frame: pd.DataFrame, head: dict, rules) -> None:
                     "period": args.period,
                     "level": args.level,
                     "rules": {"source": sources, "sha256": hashes},
+                    **extra,
                     "rows": json.loads(frame.to_json(orient="records", force_ascii=False)),
                 },
                 ensure_ascii=False,
@@ -160,6 +171,22 @@ def _print_scores(args, frame: pd.DataFrame, head: dict, rules) -> None:
         print(text.to_string(index=False))
         for source, sha in zip(*(v if isinstance(v, list) else [v] for v in (sources, hashes))):
             print(f"规则：{source}（sha256:{sha[:16]}）")
+        for note in notes:
+            print(note)
+        return
+    for note in notes:  # csv and json stay clean on stdout; where the numbers came from goes to stderr
+        print(note, file=sys.stderr)
+
+
+def _snapshot_note(snapshot: dict) -> str:
+    from etl.snapshot.cli import shown_time
+
+    signed = f"由密钥 {snapshot['key_fingerprint']} 签名" if snapshot["signed"] else "未签名"
+    named = "，党员已匿名" if snapshot["anonymized"] else ""
+    return (
+        f"快照：{snapshot['branch']} 来自导入的快照 #{snapshot['import_id']}"
+        f"（{snapshot['file_name']}，生成于 {shown_time(snapshot['created_at'])}，{signed}{named}）"
+    )
 
 
 def cmd_demo(args) -> int:
@@ -327,6 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_branch_list)
     db_arg(c)
     c.add_argument("--school", help="只列出这个学校的党支部")
+
+    snapshot_cli.register(sub, db_arg, branch_name, _user)
 
     p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
     db_arg(p)

@@ -60,6 +60,11 @@ class UnknownMember(VanguardError):
     """No single member of the branch matches the name asked for."""
 
 
+class SnapshotRejected(VanguardError):
+    """A snapshot file that is not intact, not ours, or not signed by a key the district trusts; or an
+    import, trust or export the snapshot rules forbid. The message names what is wrong."""
+
+
 class BranchRefused(VanguardError):
     """`etl branch add|rename` asked for something that would confuse two branches (a name already
     taken, a school that differs from the one on record)."""

@@ -50,27 +50,41 @@ def district_scores(db: Database, period: str, level: str = "member", rules: Rul
     """`etl scores --all-branches`: every branch's rows, as `scores` gives them one branch at a time,
     in one set-based pass per rules file (branches with their own rules file are scored by it)."""
     p = parse(period)
-    frames = []
     with db.connect() as con:
         branches = con.execute(statement("etl.sql", "lookup/branches")).df()
-        by_rules: dict[str, tuple[Rules, list[int]]] = {}
-        for bid, name in branches.itertuples(index=False):
-            own = rules or rules_for(name)
-            by_rules.setdefault(own.sha256, (own, []))[1].append(int(bid))
-        for own, ids in by_rules.values():
-            members = engine.member_frames(con, ids, [p], own)
-            if level == "branch":
-                frames.append(engine.branch_frames(members, engine.compliance_frames(con, ids, [p], own), own))
-            else:
-                frames.append(members.assign(member=engine.member_label(members), study_avg_daily=members["avg_daily"]))
-    names = dict(zip(branches["branch_id"], branches["name"]))
+        frame = district_frame(con, branches, p, level, rules)
     columns = engine.BRANCH_CSV if level == "branch" else engine.MEMBER_CSV
-    if not frames:
+    if not len(frame.columns):  # no branches at all
         return pd.DataFrame(columns=columns)
+    out = frame[columns].reset_index(drop=True)
+    out.attrs.update(rules_sha256=frame.attrs["rules_sha256"], rules_source=frame.attrs["rules_source"])
+    return out
+
+
+def district_frame(
+    con: duckdb.DuckDBPyConnection, branches: pd.DataFrame, p: Period, level: str, rules: Rules | None = None
+) -> pd.DataFrame:
+    """The rows of the ``branches`` given (columns branch_id, name) for one period, every column the
+    engine gives plus ``branch`` and ``period``, in one set-based pass per rules file; ordered by
+    branch name, and within a branch as `scores` orders it. Without columns when ``branches`` is empty."""
+    frames = []
+    by_rules: dict[str, tuple[Rules, list[int]]] = {}
+    for bid, name in branches[["branch_id", "name"]].itertuples(index=False):
+        own = rules or rules_for(name)
+        by_rules.setdefault(own.sha256, (own, []))[1].append(int(bid))
+    for own, ids in by_rules.values():
+        members = engine.member_frames(con, ids, [p], own)
+        if level == "branch":
+            frames.append(engine.branch_frames(members, engine.compliance_frames(con, ids, [p], own), own))
+        else:
+            frames.append(members.assign(member=engine.member_label(members), study_avg_daily=members["avg_daily"]))
+    if not frames:
+        return pd.DataFrame()
+    names = dict(zip(branches["branch_id"], branches["name"]))
     frame = pd.concat(frames, ignore_index=True)
     frame["branch"] = frame["branch_id"].map(names)
     frame = frame.sort_values("branch", kind="stable")  # within a branch, the order `scores` gives
-    frame = frame.assign(period=p.label)[columns].reset_index(drop=True)
+    frame = frame.assign(period=p.label).reset_index(drop=True)
     frame.attrs.update(rules_sha256=list(by_rules), rules_source=[r.source for r, _ in by_rules.values()])
     return frame
 
