@@ -26,6 +26,11 @@ navigation = st.navigation(
             st.Page("views/glossary.py", title=S.PAGE_GLOSSARY, icon=":material/help:"),
         ],
         S.NAV_SECTION_DATA: [st.Page("views/upload.py", title=S.PAGE_UPLOAD, icon=":material/upload:")],
+        S.NAV_SECTION_DISTRICT: [
+            st.Page("views/district.py", title=S.PAGE_DISTRICT, icon=":material/leaderboard:"),
+            st.Page("views/branch_card.py", title=S.PAGE_BRANCH_CARD, icon=":material/badge:"),
+            st.Page("views/snapshot_import.py", title=S.PAGE_SNAPSHOT_IMPORT, icon=":material/move_to_inbox:"),
+        ],
     }
 )
 

@@ -266,3 +266,49 @@ def group_bars(
 ) -> go.Figure:
     """Side-by-side bars per group and period: lines of several groups all at 100 % hide each other."""
     return _by_group(px.bar, frame, x, y, color, title, percent, chosen, barmode="group")
+
+
+@built
+def branch_stars(rows: pd.DataFrame, title: str) -> go.Figure:
+    """How many branches stand at each star, one to five."""
+    counts = rows.dropna(subset=["stars"]).astype({"stars": int})["stars"].value_counts()
+    frame = pd.DataFrame({"stars": range(1, 6)}).assign(
+        count=lambda f: f["stars"].map(counts).fillna(0).astype(int), legend=lambda f: f["stars"].map(lambda s: "★" * s)
+    )
+    fig = px.bar(
+        frame,
+        x="legend",
+        y="count",
+        color="legend",
+        title=title,
+        labels={"legend": S.COLUMNS["stars"], "count": S.BRANCH},
+        color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()},
+    )
+    return fig.update_layout(showlegend=False, height=360)
+
+
+@built
+def member_mix(mix: pd.DataFrame, title: str) -> go.Figure:
+    """Each branch's members by star (columns stars_1 … stars_5), as shares of its scored members,
+    one horizontal bar per branch in the order given."""
+    long = mix.melt("branch", [f"stars_{s}" for s in range(1, 6)], var_name="stars", value_name="count")
+    long = long.assign(legend=long["stars"].map(lambda c: "★" * int(c[-1])))
+    fig = px.bar(
+        long,
+        x="count",
+        y="branch",
+        color="legend",
+        orientation="h",
+        title=title,
+        labels={"count": S.COLUMNS["people"], "branch": "", "legend": S.STAR_LEGEND},
+        category_orders={"legend": ["★" * s for s in (1, 2, 3, 4, 5)], "branch": list(mix["branch"])},
+        color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()},
+    )
+    return fig.update_layout(
+        barmode="stack",
+        barnorm="percent",
+        height=max(360, 200 + 26 * len(mix)),
+        xaxis_ticksuffix="%",
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},  # above the bars, clear of the axis
+        margin={"t": 90},
+    )

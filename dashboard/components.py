@@ -3,6 +3,7 @@ cards and the empty state."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pandas as pd
@@ -40,6 +41,8 @@ SCORE_COLUMNS = {
     "discipline",
     "member_mean",
     "branch_index",
+    "before_index",
+    "change",
     "avg_daily",
     "value",
     "score",
@@ -49,7 +52,7 @@ SCORE_COLUMNS = {
     "volunteer_bonus",
     "other_bonus",
 }
-STAR_COLUMNS = {"stars", "previous_stars"}
+STAR_COLUMNS = {"stars", "previous_stars", "before_stars"}
 NUMBER_FORMATS = {"rate": "0.0%", "score": "0.00"}
 
 
@@ -235,8 +238,51 @@ def empty_state() -> None:
     st.page_link("views/upload.py", label=S.EMPTY_GO, icon=":material/upload:")
 
 
+def shanghai_time(utc: pd.Series) -> pd.Series:
+    """UTC timestamps (a snapshot's created_at) as the branches read them: Beijing time, to the minute,
+    blank where there is none."""
+    moments = pd.to_datetime(utc, errors="coerce")
+    local = moments.dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai")
+    return local.dt.strftime("%Y-%m-%d %H:%M").fillna("")
+
+
 def stars_text(stars) -> str:
     return "—" if stars is None or pd.isna(stars) else "★" * int(stars)
+
+
+def _css_text(words: str) -> str:
+    """A CSS string literal of our own wording (json's escapes of " and \\ are CSS's too)."""
+    return json.dumps(words, ensure_ascii=False)
+
+
+def uploader_in_chinese(upload_types: list[str]) -> None:
+    """Streamlit's file uploader writes its own English in its front end ("Upload", "200MB per
+    file • …", "Drag and drop files here" while a file is dragged over it) and has no parameter to
+    change it. This static style block hides that text and shows ours in its place, targeting the
+    uploader's data-testid attributes (Streamlit 1.67's DOM, pinned by
+    tests/e2e/test_upload_browser.py, which fails if an upgrade moves them).
+
+    CSS rather than a custom component: no build step and no JavaScript bundle to maintain, and the
+    real uploader keeps all its behaviour (drag and drop, several files, chips, removal, the upload
+    protocol, AppTest's file_uploader). The block holds only our constant wording, never data."""
+    mb = int(st.get_option("server.maxUploadSize"))
+    types = "、".join(t.upper() for t in upload_types)
+    zone = "[data-testid='stFileUploaderDropzone']"
+    hidden = "visibility: hidden; font-size: 0;"  # the English keeps no room and is not read out
+    shown = "visibility: visible; font-size: 14px;"
+    replaced = {
+        # the button's label ("Upload"); its icon stays
+        f"{zone} button [data-testid='stMarkdownContainer'] p": S.UPLOAD_DROP_BUTTON,
+        # "200MB per file • XLSX, …"
+        "[data-testid='stFileUploaderDropzoneInstructions'] span": S.UPLOAD_DROP_HINT.format(mb=mb, types=types),
+        # the overlay while files are dragged over the zone ("Drag and drop files here")
+        f"{zone} > div:not([data-testid]) > span": S.UPLOAD_DROP_ACTIVE,
+    }
+    rules = [
+        f"{sel} {{ {hidden} }}\n{sel}::after {{ content: {_css_text(words)}; {shown} }}"
+        for sel, words in replaced.items()
+    ]
+    st.html("<style>\n" + "\n".join(rules) + "\n</style>")
 
 
 def refusal(exc: VanguardError) -> None:

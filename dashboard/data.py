@@ -216,3 +216,24 @@ def member_explanation(branch, period, member_id):
 
 def load_history(branch):
     return _call("load_history", branch, with_rules=False)
+
+
+# -- 区级 --------------------------------------------------------------------------------------------
+def district_periods() -> list[str]:
+    return _call("district_periods", None)
+
+
+def district_comparison(period) -> dict:
+    return _call("district_comparison", None, period)
+
+
+def district_trend(periods: list) -> object:
+    return _call("district_trend", None, list(periods))
+
+
+def branch_card(branch, period, periods: list) -> dict:
+    return _call("branch_card", branch, period, list(periods), with_rules=False)
+
+
+def snapshot_imports():
+    return _call("snapshot_imports", None)

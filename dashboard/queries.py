@@ -8,6 +8,7 @@ pandas reshaping of these frames for charts lives in frames.py.
 from __future__ import annotations
 
 import functools
+import zlib
 
 import pandas as pd
 
@@ -42,13 +43,15 @@ def data_versions(con) -> tuple[str, dict[str, tuple[str, int]]]:
     """(the whole database's data version, branch → (its data version, its live loads)). A branch's
     changes only with that branch's loads and undos; the database's, derived from them, with any."""
     rows = con.execute(_sql("data_versions")).fetchall()
-    branches = {branch: (f"{n}:{last}:{undone}", n) for branch, n, last, undone in rows}
+    branches = {r[0]: (":".join(map(str, r[1:])), r[1]) for r in rows}
     whole = (
         sum(r[1] for r in rows),
         max((r[2] for r in rows if r[2] is not None), default=None),
         max((r[3] for r in rows if r[3] is not None), default=None),
+        max((r[4] for r in rows if r[4] is not None), default=None),
+        zlib.crc32("\n".join(sorted(f"{r[0]}\t{r[5] or ''}" for r in rows)).encode()),  # names and schools
     )
-    return f"{whole[0]}:{whole[1]}:{whole[2]}:{len(rows)}", branches
+    return ":".join(map(str, [*whole, len(rows)])), branches
 
 
 def branches(con, scope: Scope = SECRETARY) -> list[str]:
@@ -178,3 +181,144 @@ def member_explanation(con, branch: str, period: Period, member_id: int, rules: 
 @scoped(members=False)
 def load_history(con, branch: str) -> pd.DataFrame:
     return con.execute(_sql("load_history"), {"branch_id": require_branch(con, branch)}).df()
+
+
+# -- 区级: branches compared, branch level only --------------------------------------------------------
+DISTRICT_MIX = [
+    "stars_1",
+    "stars_2",
+    "stars_3",
+    "stars_4",
+    "stars_5",
+    "base",
+    "bonus",
+    "deduction",
+    "attendance_rate",
+    "avg_daily",
+]
+
+
+def district_periods(con, scope: Scope = SECRETARY) -> list[str]:
+    """Every period the district can compare, newest first within each grain: those its snapshots
+    cover, and the quarters and years of the months with raw rows."""
+    labels = set()
+    for branch, label, source in con.execute(_sql("district_periods")).fetchall():
+        if not scope.allows(branch):
+            continue
+        if source == "snapshot":
+            labels.add(label)
+        else:
+            m = parse(label)
+            labels.update((f"{m.year}-Q{(m.start.month - 1) // 3 + 1}", str(m.year)))
+    return sorted(labels, key=lambda label: parse(label).end, reverse=True)
+
+
+def _member_mix(members: pd.DataFrame) -> pd.DataFrame:
+    """Per branch: members at each star and the means of the index's parts, from member rows that
+    never leave this function (a district caller sees branch level only)."""
+    if members.empty:
+        return pd.DataFrame(columns=["branch_id", *DISTRICT_MIX])
+    counts = (
+        members.dropna(subset=["stars"])
+        .astype({"stars": int})
+        .pivot_table(index="branch_id", columns="stars", values="base", aggfunc="size", fill_value=0)
+        .reindex(columns=range(1, 6), fill_value=0)
+    )
+    counts.columns = [f"stars_{s}" for s in counts.columns]
+    means = members.groupby("branch_id")[MIX_SOURCE[2:]].mean()
+    return counts.join(means, how="outer").fillna(dict.fromkeys(counts.columns, 0)).reset_index()
+
+
+MIX_SOURCE = ["branch_id", "stars", "base", "bonus", "deduction", "attendance_rate", "avg_daily"]
+
+
+def _district_mix(con, rows: pd.DataFrame, ids: dict[str, int], period: Period) -> pd.DataFrame:
+    """_member_mix of every branch in ``rows``: its snapshot's members, or its raw rows scored set-based."""
+    frozen = [ids[b] for b in rows.loc[rows["source"] == "snapshot", "branch"]]
+    raw = rows.loc[rows["source"] == "raw", "branch"].tolist()
+    parts = [pd.DataFrame(columns=MIX_SOURCE)]
+    if frozen:
+        parts.append(con.execute(_sql("district_members"), {"branch_ids": frozen, "period": period.label}).df())
+    if raw:
+        branches = pd.DataFrame({"branch_id": [ids[b] for b in raw], "name": raw})
+        parts.append(service.district_frame(con, branches, period, "member")[MIX_SOURCE])
+    members = pd.concat([p for p in parts if not p.empty] or parts[:1], ignore_index=True)
+    mix = _member_mix(members)
+    names = {v: k for k, v in ids.items()}
+    return mix.assign(branch=mix["branch_id"].map(names)).drop(columns="branch_id")
+
+
+def district_comparison(con, period: Period, scope: Scope = SECRETARY) -> dict[str, pd.DataFrame]:
+    """The district's table for ``period``: every branch in scope with its frozen (or else computed)
+    堡垒指数, stars, compliance, rank, member star mix and change since the previous period, and
+    which branches have no snapshot or a stale one. Branch level only, so every scope may call it."""
+    from etl.snapshot import district
+
+    rows = district.branch_rows(con, period, scope=scope)
+    before = district.branch_rows(con, period.previous(), scope=scope)[["branch", "index", "stars"]]
+    rows = rows.merge(before.rename(columns={"index": "before_index", "stars": "before_stars"}), on="branch")
+    rows["change"] = rows["index"] - rows["before_index"]
+    rows["moved"] = [
+        None if pd.isna(now) or pd.isna(was) else "up" if now > was else "down" if now < was else "same"
+        for now, was in zip(rows["stars"], rows["before_stars"])
+    ]
+    rows["rank"] = rows["index"].rank(method="min", ascending=False).astype("Int64")
+    ids = dict(con.execute(_sql("district_branch_ids")).fetchall())
+    rows = rows.merge(_district_mix(con, rows, ids, period), on="branch", how="left")
+    rows["freshness"] = _freshness(con, rows, ids, period)
+    return {"branches": rows.sort_values(["rank", "branch"], na_position="last").reset_index(drop=True)}
+
+
+def _freshness(con, rows: pd.DataFrame, ids: dict[str, int], period: Period) -> list[str]:
+    """Per branch: missing (nothing to compare), raw (computed from its rows, no snapshot), early
+    (frozen before the period was over), changed (its raw rows changed after the snapshot was made),
+    unsigned, or ok. Snapshots are stamped in UTC, loads in the server's local time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    local = dt.datetime.now().astimezone().utcoffset() or dt.timedelta(0)
+    changed = {
+        b: t - local for b, t in con.execute(_sql("district_last_loads"), {"branch_ids": list(ids.values())}).fetchall()
+    }
+    over = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), ZoneInfo("Asia/Shanghai"))
+    over = over.astimezone(dt.UTC).replace(tzinfo=None)  # the period's end in the branches' own time
+    status = []
+    for r in rows.itertuples(index=False):
+        if not isinstance(r.source, str):
+            status.append("missing")
+        elif r.source == "raw":
+            status.append("raw")
+        elif r.created_at < over:
+            status.append("early")
+        elif (last := changed.get(ids[r.branch])) is not None and last > r.created_at:
+            status.append("changed")
+        else:
+            status.append("ok" if r.signed else "unsigned")
+    return status
+
+
+def district_trend(con, periods: list[Period], scope: Scope = SECRETARY) -> pd.DataFrame:
+    """district.branch_rows of each period (oldest first), one frame: the district's indicators over time."""
+    from etl.snapshot import district
+
+    frames_ = [district.branch_rows(con, p, scope=scope) for p in sorted(periods, key=lambda p: p.end)]
+    return pd.concat(frames_, ignore_index=True) if frames_ else pd.DataFrame()
+
+
+@scoped(members=False)
+def branch_card(con, branch: str, period: Period, periods: list[Period]) -> dict[str, pd.DataFrame]:
+    """One branch for the district: its indicators over ``periods`` and, for ``period``, its member
+    star mix and the means of the index's parts (aggregates: no member row leaves this function)."""
+    only = Scope("district", frozenset({branch}))  # branch level, whoever asks
+    trend = district_trend(con, periods, only)
+    rows = trend[trend["period"] == period.label]
+    ids = dict(con.execute(_sql("district_branch_ids")).fetchall())
+    mix = _district_mix(con, rows, ids, period) if not rows.empty else pd.DataFrame(columns=["branch", *DISTRICT_MIX])
+    return {"trend": trend, "mix": mix}
+
+
+def snapshot_imports(con, scope: Scope = SECRETARY) -> pd.DataFrame:
+    """Every imported snapshot file of the branches in scope, newest first."""
+    from etl.snapshot import district
+
+    return district.imports(con, scope=scope)

@@ -18,13 +18,17 @@ class Context:
     period: Period | None
 
 
+def quarter_or_year(month: Period, grain: str) -> str:
+    """The label of the period of ``grain`` a month lies in (2025-11 → 2025-Q4 or 2025)."""
+    return {
+        "month": month.label,
+        "quarter": f"{month.year}-Q{(month.start.month - 1) // 3 + 1}",
+        "year": str(month.year),
+    }[grain]
+
+
 def _periods(months: list[Period], grain: str) -> list[str]:
-    labels = []
-    for m in months:
-        label = {"month": m.label, "quarter": f"{m.year}-Q{(m.start.month - 1) // 3 + 1}", "year": str(m.year)}[grain]
-        if label not in labels:
-            labels.append(label)
-    return labels[::-1]  # newest first
+    return list(dict.fromkeys(quarter_or_year(m, grain) for m in months))[::-1]  # newest first
 
 
 # The pickers' values live under these keys, which outlive any one page: a widget's own state is
@@ -125,3 +129,55 @@ def page(title: str) -> Context:
         components.empty_state()
         st.stop()
     return ctx
+
+
+def _grain_of(label: str) -> str:
+    return parse(label).grain
+
+
+def district_sidebar(with_branch: bool = False) -> tuple[str | None, Period | None, list[Period]]:
+    """The district pages' pickers: (branch when asked for, period, every period of its grain, oldest
+    first). Periods are those the district can compare (data.district_periods); grain and period are
+    the ones every page shares, so a reader moving between a branch's pages and the district's keeps
+    them."""
+    labels = data.district_periods()
+    branches = data.branches() if with_branch else []
+    if not labels or (with_branch and not branches):
+        return None, None, []
+    with st.sidebar:
+        branch = None
+        if with_branch:
+            _start_from("branch", branches)
+            branch = st.selectbox(S.BRANCH, branches, key="branch", on_change=_chosen, args=("branch",))
+        grains = [g for g in S.GRAINS if any(_grain_of(label) == g for label in labels)]
+        _start_from("grain", grains, lambda wanted: "quarter" if "quarter" in grains else None)
+        grain = st.radio(
+            S.GRAIN, grains, format_func=S.GRAINS.get, horizontal=True, key="grain", on_change=_chosen, args=("grain",)
+        )
+        options = [label for label in labels if _grain_of(label) == grain]  # newest first
+        _start_from("period", options, _overlapping(options))
+        label = st.selectbox(
+            S.PERIOD, options, key="period", format_func=period_text, on_change=_chosen, args=("period",)
+        )
+    _remember(grain=grain, period=label, **({"branch": branch} if branch else {}))
+    return branch, parse(label), [parse(o) for o in reversed(options)]
+
+
+def district_page(title: str, with_branch: bool = False) -> tuple[str | None, Period, list[Period]]:
+    """The start of a district page: its pickers, the title and what it is about; while there is
+    nothing to compare, the guidance of how to get snapshots instead of the page."""
+    from dashboard import components
+
+    branch, period, periods = district_sidebar(with_branch)
+    st.title(title)
+    if period is None:
+        st.info(S.DISTRICT_EMPTY, icon=":material/info:")
+        st.stop()
+    subject = branch or S.DISTRICT_FILE_SUBJECT
+    st.caption(
+        S.CARD_SUBJECT.format(branch=branch, period=S.period_words(period))
+        if branch
+        else S.DISTRICT_SUBJECT.format(period=S.period_words(period))
+    )
+    st.session_state[components.SUBJECT_KEY] = f"{subject}_{period.label}"
+    return branch, period, periods

@@ -358,6 +358,30 @@ COLUMNS = {
     "year": "年度",
     "gender": "性别",
     "birth": "出生年月",
+    "branch": "党支部",
+    "school": "学校",
+    "rank": "排名",
+    "change": "较上期",
+    "before_index": "上期堡垒指数",
+    "before_stars": "上期星级",
+    "moved": "星级变化",
+    "members_scored": "参评党员",
+    "freshness": "快照状态",
+    "created_at": "快照生成时间",
+    "signed": "已签名",
+    "key_fingerprint": "密钥指纹",
+    "anonymized": "匿名",
+    "import_id": "导入编号",
+    "imported_at": "导入时间",
+    "imported_by": "导入人",
+    "replaced_by": "被替换为",
+    "replaced_at": "替换时间",
+    "stars_1": "一星人数",
+    "stars_2": "二星人数",
+    "stars_3": "三星人数",
+    "stars_4": "四星人数",
+    "stars_5": "五星人数",
+    "mean": "平均",
     "joined": "入党时间",
     "position": "职务",
     "is_committee": "支委",
@@ -381,6 +405,7 @@ COLUMNS = {
 # Coded values, per column, as they are shown (data stays in codes; only tables and files translate).
 CODE_LABELS = {
     "move": MOVES,
+    "moved": MOVES,
     "reason": ATTENDANCE_NOTES,  # why an attendance row counts differently (etl/scoring/explain.py)
 }
 
@@ -423,3 +448,100 @@ HISTORY_COUNTS_NOTE = (
 HISTORY_ROWS_READ_HELP = "表格里读到的数据行数（不含表头、合计行和空行）"
 HISTORY_ROWS_LOADED_HELP = "写入的记录数：考勤每人每次活动一条，学习积分每人每天一条；一行表格可以写成多条记录"
 HISTORY_ROWS_REPLACED_HELP = "被这次装载替换、不再有效的旧记录数"
+
+# --- 区级 (district) ---
+NAV_SECTION_DISTRICT = "区级"
+PAGE_DISTRICT = "区级总览"
+PAGE_BRANCH_CARD = "支部卡片"
+PAGE_SNAPSHOT_IMPORT = "快照导入"
+DISTRICT_SUBJECT = "全区 · {period}"
+DISTRICT_FILE_SUBJECT = "全区"
+DISTRICT_EMPTY = (
+    "还没有可比较的数据：请在“快照导入”页导入各支部发来的快照文件（.zip）。"
+    "各支部的书记在本支部的看板“数据上传”页的“导出快照”一节生成快照，或用命令 python -m etl snapshot export。"
+)
+DISTRICT_KPI_BRANCHES = "参与比较的支部"
+DISTRICT_KPI_BRANCHES_HELP = "本期有堡垒指数的支部数 / 全部支部数。没有快照、也没有原始数据的支部不参与比较。"
+DISTRICT_KPI_MEAN = "平均堡垒指数"
+DISTRICT_KPI_MEAN_HELP = "参与比较的各支部堡垒指数的算术平均（每个支部一票，不按人数加权）。"
+DISTRICT_KPI_HIGH = "四星及以上支部"
+DISTRICT_KPI_ATTENTION = "快照需处理"
+DISTRICT_KPI_ATTENTION_HELP = "缺快照、快照早于期末、快照生成后数据有变动或快照未签名的支部数，明细见下方。"
+DISTRICT_RANKING = "支部排名（{period}）"
+DISTRICT_RANKING_NOTE = (
+    "排名按堡垒指数从高到低，并列同名次；只比较支部层面的指标，不含党员个人信息。"
+    "同一支部既有快照又有原始数据时，以快照（冻结的数字）为准。"
+)
+DISTRICT_RANKING_FILE = "区级比较"
+DISTRICT_BRANCH_STARS = "支部星级分布"
+DISTRICT_MEMBER_MIX = "各支部党员星级构成"
+DISTRICT_MEMBER_MIX_ALL = "全区党员星级构成（{n} 个支部合计）"
+DISTRICT_MOVES = "较上期（{previous}）星级变化"
+DISTRICT_UP = "上升"
+DISTRICT_DOWN = "下降"
+DISTRICT_NO_MOVES = "没有支部的星级发生变化。"
+DISTRICT_MOVE_LINE = "{branch}：{before} → {now}（{change:+.2f}）"
+DISTRICT_ATTENTION = "需要处理的快照（{n} 个支部）"
+DISTRICT_TREND = "堡垒指数走势（最近 {n} 期，按{grain}）"
+DISTRICT_TREND_MEAN = "全区平均"
+DISTRICT_TREND_PICK = "加入走势图的支部"
+DISTRICT_TREND_PLACEHOLDER = "选择支部（可多选）"
+DISTRICT_TREND_FILE = "堡垒指数走势"
+DISTRICT_NO_PERIOD = "所选统计粒度下没有可比较的统计期，请换一个统计粒度。"
+FRESHNESS = {
+    "ok": "已签名",
+    "unsigned": "未签名",
+    "early": "快照早于期末",
+    "changed": "快照后数据有变动",
+    "raw": "无快照（按原始数据计算）",
+    "missing": "缺快照",
+}
+SOURCES = {"snapshot": "快照", "raw": "原始数据"}
+CARD_PICK = "党支部"
+CARD_SUBJECT = "{branch} · {period}"
+CARD_TREND = "指标走势（最近 {n} 期，按{grain}）"
+CARD_TREND_FILE = "支部指标走势"
+CARD_MIX = "党员星级构成（{period}）"
+CARD_PARTS = "党员平均分项（{period}，匿名汇总）"
+CARD_PARTS_FILE = "党员平均分项"
+CARD_SOURCE_SNAPSHOT = "数字来自 {created} 生成的快照（{signed}）。"
+CARD_SOURCE_RAW = "本期没有快照：数字按本数据库中的原始数据计算。"
+CARD_SOURCE_NONE = "本期既没有快照，也没有原始数据。"
+CARD_NOT_IN_PERIOD = "这个支部在所选统计期没有数据。"
+IMPORT_NOTE = (
+    "上传各支部发来的快照文件（.zip，可一次多个）。每个文件先完整校验：内容是否被改动、签名是否来自该支部登记的密钥；"
+    "校验通过后才能导入。同一支部同一统计期导入较新的快照会替换较旧的。"
+)
+IMPORT_UPLOADER = "快照文件"
+IMPORT_ALLOW_UNSIGNED = "允许导入未签名的快照（导入后处处标记为“未签名”）"
+IMPORT_BUTTON = "导入校验通过的快照"
+IMPORT_NOTHING = "没有可以导入的文件。"
+IMPORT_VERDICT_OK = "{name}：{verdict}；密钥已在区里登记。"
+IMPORT_VERDICT_UNSIGNED = "{name}：{verdict}。"
+IMPORT_VERDICT_BAD = "{name}：{reason}"
+IMPORT_OUTCOMES = {
+    "imported": "{name}：已导入为 #{import_id}（{branch} {period}）。",
+    "replaced": "{name}：已导入为 #{import_id}，替换了较旧的快照 #{other_id}（{branch} {period}）。",
+    "signed_copy": "{name}：已导入为 #{import_id}，是已导入的未签名快照 #{other_id} 的签名版本，替换之。",
+    "same": "{name}：与已导入的快照 #{other_id} 相同，没有改动。",
+    "older": "{name}：比已导入的快照 #{other_id} 旧，没有导入。",
+}
+IMPORT_HISTORY = "导入记录"
+IMPORT_HISTORY_FILE = "快照导入记录"
+IMPORT_HISTORY_EMPTY = "还没有导入过快照。"
+EXPORT_TITLE = "导出快照"
+EXPORT_NOTE = (
+    "把本支部一个统计期的数字冻结为快照文件（.zip），发给区教育局；旁边附一份 Excel 报告。"
+    "快照用服务器上配置的本支部密钥签名，区里据此确认文件来自本支部、没有被改动。"
+)
+EXPORT_PERIOD = "快照的统计期"
+EXPORT_ANONYMIZE = "党员姓名换成编号（匿名快照）"
+EXPORT_BUILD = "生成快照"
+EXPORT_ZIP = "下载快照（.zip）"
+EXPORT_REPORT = "下载报告（Excel）"
+EXPORT_SIGNED = "已用密钥 {fingerprint} 签名。"
+EXPORT_NO_KEY = (
+    "服务器上没有配置本支部的签名密钥，生成的快照未签名：区里要勾选“允许导入未签名的快照”才能导入。"
+    "请管理本服务器的同志按使用说明的“快照”一节为本支部配置签名密钥。"
+)
+CODE_LABELS.update(freshness=FRESHNESS, source=SOURCES)

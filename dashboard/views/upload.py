@@ -1,53 +1,18 @@
 import datetime as dt
-import json
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
-from dashboard import data, state, uploads
+from dashboard import data, snapshots, state, uploads
 from dashboard import strings as S
 from etl.errors import VanguardError
+from etl.scoring.period import parse
 from etl.sources import KIND_NAMES, KINDS
 
 KIND_OPTIONS = ["auto", *KINDS]
 UPLOAD_TYPES = ["xlsx", "xls", "xlsm", "ods", "csv"]
 TIME_FORMAT = "%Y-%m-%d %H:%M"
-
-
-def _css_text(words: str) -> str:
-    """A CSS string literal of our own wording (json's escapes of " and \\ are CSS's too)."""
-    return json.dumps(words, ensure_ascii=False)
-
-
-def uploader_in_chinese() -> None:
-    """Streamlit's file uploader writes its own English in its front end ("Upload", "200MB per
-    file • …", "Drag and drop files here" while a file is dragged over it) and has no parameter to
-    change it. This static style block hides that text and shows ours in its place, targeting the
-    uploader's data-testid attributes (Streamlit 1.67's DOM, pinned by
-    tests/e2e/test_upload_browser.py, which fails if an upgrade moves them).
-
-    CSS rather than a custom component: no build step and no JavaScript bundle to maintain, and the
-    real uploader keeps all its behaviour (drag and drop, several files, chips, removal, the upload
-    protocol, AppTest's file_uploader). The block holds only our constant wording, never data."""
-    mb = int(st.get_option("server.maxUploadSize"))
-    types = "、".join(t.upper() for t in UPLOAD_TYPES)
-    zone = "[data-testid='stFileUploaderDropzone']"
-    hidden = "visibility: hidden; font-size: 0;"  # the English keeps no room and is not read out
-    shown = "visibility: visible; font-size: 14px;"
-    replaced = {
-        # the button's label ("Upload"); its icon stays
-        f"{zone} button [data-testid='stMarkdownContainer'] p": S.UPLOAD_DROP_BUTTON,
-        # "200MB per file • XLSX, …"
-        "[data-testid='stFileUploaderDropzoneInstructions'] span": S.UPLOAD_DROP_HINT.format(mb=mb, types=types),
-        # the overlay while files are dragged over the zone ("Drag and drop files here")
-        f"{zone} > div:not([data-testid]) > span": S.UPLOAD_DROP_ACTIVE,
-    }
-    rules = [
-        f"{sel} {{ {hidden} }}\n{sel}::after {{ content: {_css_text(words)}; {shown} }}"
-        for sel, words in replaced.items()
-    ]
-    st.html("<style>\n" + "\n".join(rules) + "\n</style>")
 
 
 def branch_picker(ctx: state.Context) -> str | None:
@@ -259,6 +224,50 @@ def undo_step(labels: dict[int, str]) -> None:
         st.rerun()
 
 
+def export_step(branch: str) -> None:
+    """导出快照: the branch's frozen numbers of one period, signed with the server's key, to send
+    to the district (the same file `etl snapshot export` writes)."""
+    st.subheader(S.EXPORT_TITLE)
+    st.caption(S.EXPORT_NOTE)
+    months = data.data_months(branch)
+    labels = [
+        label
+        for grain in ("quarter", "year")
+        for label in dict.fromkeys(state.quarter_or_year(m, grain) for m in months[::-1])
+    ]
+    cols = st.columns([2, 2, 1], vertical_alignment="bottom")
+    label = cols[0].selectbox(S.EXPORT_PERIOD, labels, format_func=state.period_text, key="export-period")
+    anonymize = cols[1].checkbox(S.EXPORT_ANONYMIZE, key="export-anonymize")
+    wanted = (branch, label, anonymize)
+    if cols[2].button(S.EXPORT_BUILD, key="export-build", icon=":material/inventory_2:"):
+        with st.spinner(S.EXPORT_BUILD):
+            st.session_state["_export"] = (wanted, snapshots.build(branch, parse(label), anonymize))
+    made_for, built = st.session_state.get("_export", (None, None))
+    if made_for != wanted or built is None:
+        return
+    st.caption(S.EXPORT_SIGNED.format(fingerprint=built.fingerprint) if built.fingerprint else S.EXPORT_NO_KEY)
+    row = st.container(horizontal=True, gap="small")
+    stem = f"{branch}_{label}"
+    row.download_button(
+        S.EXPORT_ZIP,
+        built.zip_bytes,
+        f"{stem}.zip",
+        "application/zip",
+        key="export-zip",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        S.EXPORT_REPORT,
+        built.report_bytes,
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="export-report",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
 ctx = state.sidebar()
 st.title(S.PAGE_UPLOAD)
 if flash := uploads.take_flash():
@@ -277,7 +286,7 @@ year = cols[0].selectbox(
     key="upload-year",
 )
 partial = cols[1].checkbox(S.UPLOAD_PARTIAL, key="upload-partial")
-uploader_in_chinese()
+ui.uploader_in_chinese(UPLOAD_TYPES)
 files = st.file_uploader(S.UPLOAD_WIDGET, type=UPLOAD_TYPES, accept_multiple_files=True, key="upload-files")
 if files and branch is None:
     st.warning(S.UPLOAD_NEED_BRANCH)  # never ignore uploaded files in silence
@@ -290,6 +299,8 @@ elif files:
 
 if branch is not None and branch in data.branches():
     history(branch)
+    if data.data_months(branch):
+        export_step(branch)
 
 st.subheader(S.TEMPLATES_TITLE)
 ui.template_buttons("template")

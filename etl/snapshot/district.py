@@ -191,7 +191,10 @@ def branch_rows(
     rows = []
     for b in branches.itertuples(index=False):
         row = values.get(int(b.branch_id), {"source": None})
-        rows.append({**row, "branch": b.name, "school": row.get("school") or b.school, "period": period.label})
+        school = row.get("school")  # a snapshot without a school reads as NaN, not None
+        rows.append(
+            {**row, "branch": b.name, "school": school if isinstance(school, str) else b.school, "period": period.label}
+        )
     frame = pd.DataFrame(rows, columns=BRANCH_ROW_COLUMNS)
     return frame.astype({"stars": "Int64", "previous_stars": "Int64"})
 

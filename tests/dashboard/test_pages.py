@@ -257,7 +257,9 @@ def test_a_load_or_undo_from_the_command_line_shows_on_the_next_click(monkeypatc
     import sys
 
     def etl(*args: str) -> None:
-        subprocess.run([sys.executable, "-m", "etl", *args, "--db", str(empty_db.path)], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "etl", *args, "--db", str(empty_db.path)], check=True, capture_output=True
+        )
 
     at = open_page(monkeypatch, empty_db, "upload")
     at.switch_page(PAGES["overview"]).run()

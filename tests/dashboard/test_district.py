@@ -1,0 +1,151 @@
+"""The district's pages (区级总览, 支部卡片, 快照导入) on a database fed only by snapshot files of two
+branches (tests/snapshot_builders.py)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard import queries
+from dashboard import strings as S
+from dashboard.components import literal
+from etl.db import Database
+from etl.scope import Scope
+from etl.scoring.period import parse
+from tests.dashboard.conftest import APP
+from tests.snapshot_builders import DEMO, OTHER, district, two_branches
+
+
+@pytest.fixture(scope="module")
+def snapshot_files(tmp_path_factory, demo_db) -> dict:
+    return two_branches(tmp_path_factory.mktemp("snapshots"), demo_db)
+
+
+@pytest.fixture(scope="module")
+def district_db(tmp_path_factory, snapshot_files) -> Database:
+    return district(tmp_path_factory.mktemp("district") / "district.duckdb", snapshot_files)
+
+
+def _open(monkeypatch, db: Database, page: str) -> AppTest:
+    monkeypatch.setenv("VANGUARD_DB", str(db.path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_district_compares_branches_from_their_snapshots(monkeypatch, district_db):
+    at = _open(monkeypatch, district_db, "district")
+    assert [t.value for t in at.title] == [S.PAGE_DISTRICT]
+    assert at.sidebar.selectbox(key="period").value == "2025-Q4"  # the newest quarter: the district reviews by quarter
+    assert {m.label: m.value for m in at.metric}[S.DISTRICT_KPI_BRANCHES] == "2 / 2"
+    ranking = at.dataframe[0].value
+    assert set(ranking["党支部"]) == {DEMO, OTHER}
+    assert set(ranking["学校"]) == {"实验学校", "附属中学"}  # the district's own record where a snapshot has none
+    assert list(ranking["排名"]) == [1, 2]  # the two differ (one had a load undone before its export)
+    assert ranking["堡垒指数"].is_monotonic_decreasing
+    assert set(ranking["快照状态"]) == {S.FRESHNESS["ok"]}
+    assert not any(c.isascii() and c.isalpha() for c in "".join(ranking.columns))
+    assert "党员" not in ranking.columns  # branch level only
+
+
+def test_the_numbers_are_the_snapshots_numbers(district_db, demo_db):
+    """What the district shows for a branch is what `etl scores` gives on the branch's own database."""
+    from etl.scoring import service
+
+    with district_db.connect() as con:
+        rows = queries.district_comparison(con, parse("2025-Q4"))["branches"].set_index("branch")
+    own = service.scores(demo_db, DEMO, "2025-Q4", "branch").iloc[0]
+    assert rows.loc[DEMO, "index"] == pytest.approx(own["index"], abs=1e-9)
+    assert rows.loc[DEMO, "stars"] == own["stars"]
+    assert rows.loc[DEMO, "source"] == "snapshot"
+
+
+def test_moving_between_periods_and_grains(monkeypatch, district_db):
+    at = _open(monkeypatch, district_db, "district")
+    at.sidebar.radio(key="grain").set_value("quarter").run()
+    assert at.sidebar.selectbox(key="period").value == "2025-Q4"
+    at.sidebar.selectbox(key="period").set_value("2025-Q2").run()
+    assert not at.exception
+    assert any("2025年第二季度" in c.value for c in at.caption)
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_a_branch_card_shows_indicators_and_no_member(monkeypatch, district_db):
+    at = _open(monkeypatch, district_db, "branch_card")
+    at.sidebar.selectbox(key="branch").set_value(OTHER).run()
+    assert not at.exception
+    assert any("快照" in c.value and "已签名" in c.value for c in at.caption)
+    for table in at.dataframe:
+        assert not {"党员", "姓名"} & set(table.value.columns)
+
+
+def test_a_district_scope_sees_branch_level_only(district_db):
+    one = Scope("district", frozenset({OTHER}))
+    with district_db.connect() as con:
+        rows = queries.district_comparison(con, parse("2025"), scope=one)["branches"]
+        assert list(rows["branch"]) == [OTHER]
+        with pytest.raises(Exception, match="权限"):
+            queries.branch_card(con, DEMO, parse("2025"), [parse("2025")], scope=one)
+
+
+def test_an_empty_district_says_how_to_get_snapshots(monkeypatch, tmp_path):
+    empty = Database(tmp_path / "empty.duckdb")
+    empty.init()
+    at = _open(monkeypatch, empty, "district")
+    assert any(S.DISTRICT_EMPTY in i.value for i in at.info)
+
+
+def test_the_import_page_verifies_each_file_and_imports_the_good_ones(monkeypatch, tmp_path, snapshot_files):
+    db = district(tmp_path / "district.duckdb", snapshot_files, import_them=False)
+    good = snapshot_files[DEMO][3]
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte
+    at = _open(monkeypatch, db, "snapshot_import")
+    at.file_uploader(key="snapshot-files").upload(good.name, good.read_bytes(), "application/zip")
+    at.file_uploader(key="snapshot-files").upload("改过的.zip", bytes(data), "application/zip")
+    at.run()
+    assert len(at.success) == 1 and literal(good.name) in at.success[0].value
+    assert len(at.error) == 1 and literal("改过的.zip") in at.error[0].value
+    at.button(key="import-snapshots").click().run()
+    assert not at.exception
+    assert any("已导入为" in s.value for s in at.success)
+    history = at.dataframe[-1].value
+    assert list(history["文件"]) == [good.name]
+
+
+def test_a_secretary_exports_a_signed_snapshot_from_the_upload_page(monkeypatch, tmp_path, demo_db):
+    """导出快照 on 数据上传: the server's key (VANGUARD_SNAPSHOT_KEY) signs it, and the file the page
+    offers is one `etl snapshot verify` accepts as the branch's."""
+    from dashboard import snapshots
+    from etl.snapshot import keys, verify
+
+    keys.keygen(tmp_path / "branch.key")
+    monkeypatch.setenv(snapshots.KEY_ENV, str(tmp_path / "branch.key"))
+    monkeypatch.setenv("VANGUARD_DB", str(demo_db.path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/upload.py").run()
+    assert at.selectbox(key="export-period").value == "2025-Q4"
+    at.button(key="export-build").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    fingerprint = keys.fingerprint(keys.load_public(tmp_path / "branch.key.pub"))
+    assert any(fingerprint in c.value for c in at.caption)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert S.EXPORT_ZIP in labels and S.EXPORT_REPORT in labels
+    built = snapshots.build(DEMO, parse("2025-Q4"), anonymize_names=False)  # what the button holds
+    checked = verify.verify_bytes(built.zip_bytes, "x.zip")
+    assert checked.signed and checked.fingerprint == fingerprint and checked.manifest.branch == DEMO
+
+
+def test_without_a_key_the_export_says_it_is_unsigned(monkeypatch, demo_db):
+    from dashboard import snapshots
+
+    monkeypatch.delenv(snapshots.KEY_ENV, raising=False)
+    monkeypatch.setenv("VANGUARD_DB", str(demo_db.path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("views/upload.py").run()
+    at.button(key="export-build").click().run()
+    assert any(S.EXPORT_NO_KEY[:20] in c.value for c in at.caption)

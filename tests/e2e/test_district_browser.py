@@ -1,0 +1,101 @@
+"""The district's side in a real browser: upload the branches' snapshot files, see each file's
+verdict (a tampered one refused), import, compare the branches, move between periods and grains,
+download the comparison and open it, and look at one branch's card.
+
+Every action is followed by an `expect` on what only its rerun can show, then `expect_settled`."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from playwright.sync_api import expect
+
+from dashboard import strings as S
+from tests.e2e.helpers import App, expect_settled, goto, open_app, shot, title, upload
+from tests.snapshot_builders import DEMO, OTHER, district, two_branches
+
+
+@pytest.fixture(scope="module")
+def district_app(tmp_path_factory):
+    """A district database that knows both branches and their keys but holds no snapshot yet, the
+    snapshot files to upload, and one of them with a byte flipped."""
+    from etl import demo
+    from etl.db import Database
+
+    folder = tmp_path_factory.mktemp("e2e-district")
+    branch_db = Database(folder / "demo.duckdb")
+    demo.build(branch_db, files_dir=folder / "files")
+    files = two_branches(folder, branch_db)
+    db = district(folder / "district.duckdb", files, import_them=False)
+    good = files[DEMO][0]
+    tampered = folder / "被改过的快照.zip"
+    data = bytearray(good.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    tampered.write_bytes(bytes(data))
+    app = App(db.path)
+    yield app, [*files[DEMO], *files[OTHER]], tampered
+    app.stop()
+
+
+def caption(page, text: str):
+    return page.locator("[data-testid='stCaptionContainer']").filter(has_text=text).first
+
+
+def test_the_district_imports_snapshots_and_compares_the_branches(district_app, page, tmp_path):
+    app, files, tampered = district_app
+    open_app(page, app.url)
+    goto(page, S.PAGE_SNAPSHOT_IMPORT)
+
+    upload(page, *files, tampered)
+    main = page.locator("[data-testid='stMain']")
+    expect(main.locator("[data-testid='stAlertContentSuccess']")).to_have_count(len(files))
+    refused = main.locator("[data-testid='stAlertContentError']")
+    expect(refused).to_have_count(1)
+    expect(refused).to_contain_text("被改过的快照.zip")
+    expect_settled(page)
+    shot(page, "district-import-verdicts")
+
+    page.get_by_role("button", name=S.IMPORT_BUTTON).click()
+    expect(main.get_by_text(re.compile("已导入为"))).to_have_count(len(files))
+    expect_settled(page)
+
+    goto(page, S.PAGE_DISTRICT)
+    expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第四季度")
+    expect(page.locator("[data-testid='stMetric']").filter(has_text=S.DISTRICT_KPI_BRANCHES)).to_contain_text("2 / 2")
+    expect(page.get_by_text(S.DISTRICT_RANKING.format(period="2025年第四季度"))).to_be_visible()
+    shot(page, "district-overview-1400")
+
+    page.locator("[data-testid='stSidebar']").get_by_text(S.GRAINS["year"], exact=True).click()
+    expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年")
+    expect_settled(page)
+    page.locator("[data-testid='stSidebar']").get_by_text(S.GRAINS["quarter"], exact=True).click()
+    expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第四季度")  # the year carried back to its last quarter
+    expect_settled(page)
+    page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text=S.PERIOD).click()
+    page.get_by_role("option", name="2025年第二季度", exact=True).click()
+    expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第二季度")
+    expect_settled(page)
+
+    buttons = page.get_by_role("button", name=S.DOWNLOAD_XLSX)
+    with page.expect_download() as caught:
+        buttons.first.click()  # the ranking's, the first table on the page
+    download = caught.value
+    assert download.suggested_filename == f"{S.DISTRICT_FILE_SUBJECT}_2025-Q2_{S.DISTRICT_RANKING_FILE}.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    headers = [c.value for c in sheet[1]]
+    assert {"排名", "党支部", "堡垒指数", "星级", "快照状态"} <= set(headers), headers
+    assert "党员" not in headers
+    column = {h: i for i, h in enumerate(headers)}
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert {r[column["党支部"]] for r in rows} == {DEMO, OTHER}
+    assert all(isinstance(r[column["堡垒指数"]], float) for r in rows)
+    assert sheet.cell(2, column["堡垒指数"] + 1).number_format == "0.00"
+
+    goto(page, S.PAGE_BRANCH_CARD)
+    expect(title(page)).to_have_text(S.PAGE_BRANCH_CARD)
+    expect(caption(page, "快照")).to_contain_text("已签名")
+    shot(page, "district-branch-card-1400")
