@@ -149,3 +149,39 @@ def test_without_a_key_the_export_says_it_is_unsigned(monkeypatch, demo_db):
     at.switch_page("views/upload.py").run()
     at.button(key="export-build").click().run()
     assert any(S.EXPORT_NO_KEY[:20] in c.value for c in at.caption)
+
+
+def test_a_district_server_with_raw_rows_compares_them_too(monkeypatch, demo_db):
+    """The other deployment: one server holding the branches' own rows and no snapshot."""
+    at = _open(monkeypatch, demo_db, "district")
+    ranking = at.dataframe[0].value
+    assert list(ranking["党支部"]) == [DEMO]
+    assert list(ranking["快照状态"]) == [S.FRESHNESS["raw"]]
+    with demo_db.connect() as con:
+        rows = queries.district_comparison(con, parse("2025-Q4"))["branches"]
+    from etl.scoring import service
+
+    assert rows["index"].iloc[0] == pytest.approx(service.scores(demo_db, DEMO, "2025-Q4", "branch")["index"].iloc[0])
+
+
+def test_a_snapshot_wins_over_raw_rows_and_a_later_change_is_flagged(tmp_path, demo_db, snapshot_files):
+    """Where a database holds a branch's rows and its snapshot, the frozen snapshot is compared; once
+    the branch's rows change after it (an undo here), the snapshot is said to be out of date."""
+    import shutil
+
+    from etl import load
+    from etl.snapshot import importer, trust
+
+    both = Database(tmp_path / "both.duckdb")
+    shutil.copy(demo_db.path, both.path)
+    trust.trust(both, DEMO, snapshot_files["folder"] / f"{DEMO}.key.pub", None, "测试")
+    quarter = next(p for p in snapshot_files[DEMO] if p.name.endswith("2025-Q4.zip"))
+    importer.import_file(both, quarter, allow_unsigned=False, user="测试")
+    with both.connect() as con:
+        row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
+    assert (row["source"], row["freshness"]) == ("snapshot", "ok")
+    last = int(load.list_loads(both, DEMO)["load_id"].max())
+    load.undo_load(both, last, "测试")
+    with both.connect() as con:
+        row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
+    assert (row["source"], row["freshness"]) == ("snapshot", "changed")
