@@ -309,6 +309,6 @@ def member_mix(mix: pd.DataFrame, title: str) -> go.Figure:
         barnorm="percent",
         height=max(360, 200 + 26 * len(mix)),
         xaxis_ticksuffix="%",
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},  # above the bars, clear of the axis
-        margin={"t": 90},
+        xaxis_title=S.SHARE,
+        legend={"orientation": "v", "x": 1.02, "y": 1},  # beside the bars: below them it met the axis's labels
     )

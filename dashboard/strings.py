@@ -475,6 +475,7 @@ DISTRICT_RANKING_NOTE = (
 DISTRICT_RANKING_FILE = "区级比较"
 DISTRICT_BRANCH_STARS = "支部星级分布"
 DISTRICT_MEMBER_MIX = "各支部党员星级构成"
+SHARE = "占参评党员的比例"
 DISTRICT_MEMBER_MIX_ALL = "全区党员星级构成（{n} 个支部合计）"
 DISTRICT_MOVES = "较上期（{previous}）星级变化"
 DISTRICT_UP = "上升"
