@@ -48,7 +48,7 @@ left, right = st.columns(2)
 with left:
     title = S.DISTRICT_BRANCH_STARS
     shown = compared[["branch", "index", "stars"]].rename(columns={"index": "branch_index"})
-    ui.chart(charts.branch_stars(compared, title), shown, title, "branch-stars")
+    ui.chart(charts.branch_stars(compared[["stars"]], title), shown, title, "branch-stars")
 with right:
     mix = compared[["branch", *[f"stars_{s}" for s in range(1, 6)]]]
     if len(mix) > 40:  # one bar per branch stops being readable: the district's members together

@@ -17,7 +17,9 @@ span = S.trend_span(ctx.period)
 left, right = st.columns(2)
 with left:
     ui.chart(
-        charts.histogram(scored, "index", f"{S.INDEX_DISTRIBUTION}（{ctx.period}）"),
+        charts.histogram(
+            scored[["index"]], "index", f"{S.INDEX_DISTRIBUTION}（{ctx.period}）"
+        ),  # what it draws: less to hash
         scored[["member", "party_group", "index"]],
         S.INDEX_DISTRIBUTION,
         "distribution",
