@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import load, pipeline, writers
+from etl import admin_cli, load, pipeline, writers
 from etl.db import Database, default_db_path, existing
 from etl.errors import EXIT_OK, EXIT_REJECTED, SnapshotRejected, UsageError, VanguardError
 from etl.normalize import text
@@ -23,7 +23,10 @@ def _user(args) -> str:
 
 
 def cmd_init(args) -> int:
-    version = Database(args.db).init()
+    db = Database(args.db)
+    version = db.init()
+    if db.last_backup:  # init copies an existing database before it migrates the schema
+        print(f"升级结构之前已备份到 {db.last_backup}")
     print(f"数据库已就绪：{args.db}（结构版本 {version}）")
     return EXIT_OK
 
@@ -86,6 +89,7 @@ def cmd_load(args) -> int:
                 db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run, progress=progress
             )
             _print_result(item.file_name, item.kind, result)
+            admin_cli.audit_load(db, _user(args), args.branch, item, result)
     return status
 
 
@@ -104,8 +108,10 @@ def cmd_loads(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    done = load.undo_load(existing(args.db), args.load_id, _user(args))
+    db = existing(args.db)
+    done = load.undo_load(db, args.load_id, _user(args))
     print(f"已撤销装载 #{done['load_id']}（{done['branch']}，{KIND_NAMES[done['kind']]}，{done['file_name']}）。")
+    admin_cli.audit_undo(db, _user(args), done)
     return EXIT_OK
 
 
@@ -195,6 +201,8 @@ def cmd_demo(args) -> int:
     if args.scale == "branch":
         print(demo.build(Database(args.db), scale=args.scale, files_dir=args.files))
         return EXIT_OK
+    if args.scale == "small":
+        return _demo_small(Database(args.db), args.files)
     db = Database(args.db)
     folder = args.files or db.path.parent / "district-files"
     print(f"演示数据：{args.branches} 个党支部，每个 {args.members} 名党员，{demo.YEAR} 年全年（表格在 {folder}）")
@@ -205,6 +213,22 @@ def cmd_demo(args) -> int:
         f"完成：{totals['branches']} 个党支部，{totals['files']} 个文件，{totals['rows']:,} 行；"
         f"写表格 {totals['write_seconds']:.1f} 秒，装载 {totals['load_seconds']:.1f} 秒"
         f"（{totals['rows'] / max(totals['load_seconds'], 1e-9):,.0f} 行/秒）"
+    )
+    return EXIT_OK
+
+
+def _demo_small(db: Database, files: Path | None) -> int:
+    from etl import demo_small
+
+    years = "、".join(map(str, demo_small.YEARS))
+    print(f"演示数据：{len(demo_small.CHARACTERS)} 个党支部（各属一所学校），{years} 两年")
+    done = demo_small.build(db, files, progress=lambda line: print(f"  {line}", flush=True))
+    s = done["seconds"]
+    print(
+        f"完成：{done['branches']} 个党支部，表格 {done['files']} 个（在 {done['files_dir']}），装载 {done['rows']:,} 行；"
+        f"快照 {done['snapshots']} 个及其报告、密钥与区数据库在 {done['out']}；"
+        f"写表格 {s['write']:.1f} 秒，装载 {s['load']:.1f} 秒，导出 {s['export']:.1f} 秒，导入 {s['import']:.1f} 秒，"
+        f"共 {done['total_seconds']:.1f} 秒"
     )
     return EXIT_OK
 
@@ -356,18 +380,24 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--school", help="只列出这个学校的党支部")
 
     snapshot_cli.register(sub, db_arg, branch_name, _user)
+    admin_cli.register(sub, db_arg, _user)  # user, audit, backup, restore
 
     p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
     db_arg(p)
     p.add_argument(
         "--scale",
-        choices=("branch", "district"),
+        choices=("branch", "small", "district"),
         default="branch",
-        help="演示规模：branch = 一个支部一整年（7 个文件）；district = 全区各校党支部一整年（默认 300 个支部）",
+        help="演示规模：branch = 一个支部一整年（7 个文件）；small = 六个各有特点的支部两年，及其签名快照和"
+        "只由快照建成的区数据库（在 <数据库名>-snapshots/）；district = 全区各校党支部一整年（默认 300 个支部）",
     )
     p.add_argument("--branches", type=int, default=300, help="district 规模的党支部数（默认 300）")
     p.add_argument("--members", type=int, default=60, help="district 规模每个党支部的党员数（默认 60）")
-    p.add_argument("--files", type=Path, help="演示表格写到哪个目录（默认数据库旁的 demo-files/）")
+    p.add_argument(
+        "--files",
+        type=Path,
+        help="演示表格写到哪个目录（默认数据库旁的 demo-files/；small 为 <数据库名>-files/，district 为 district-files/）",
+    )
     return parser
 
 
