@@ -3,6 +3,7 @@ branches (tests/snapshot_builders.py)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -185,3 +186,32 @@ def test_a_snapshot_wins_over_raw_rows_and_a_later_change_is_flagged(tmp_path, d
     with both.connect() as con:
         row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
     assert (row["source"], row["freshness"]) == ("snapshot", "changed")
+
+
+def test_missing_and_early_snapshots_are_named(tmp_path, demo_db, snapshot_files):
+    """A branch the district knows but has nothing from is 缺快照; a snapshot made before its period
+    was over (here on 2025-12-15 for the fourth quarter) is 快照早于期末."""
+    import datetime as dt
+
+    from etl import branches
+    from etl.snapshot import export, importer, trust
+
+    db = Database(tmp_path / "district.duckdb")
+    db.init()
+    branches.add(db, DEMO, "实验学校")
+    branches.add(db, "城东小学党支部", "城东小学")
+    trust.trust(db, DEMO, snapshot_files["folder"] / f"{DEMO}.key.pub", None, "测试")
+    early = export.export(
+        demo_db,
+        DEMO,
+        [parse("2025-Q4")],
+        tmp_path / "early",
+        key_path=snapshot_files["folder"] / f"{DEMO}.key",
+        now=dt.datetime(2025, 12, 15, 9, 0, tzinfo=dt.UTC),
+    )
+    importer.import_file(db, early.exported[0].zip_path, allow_unsigned=False, user="测试")
+    with db.connect() as con:
+        rows = queries.district_comparison(con, parse("2025-Q4"))["branches"].set_index("branch")
+    assert rows.loc[DEMO, "freshness"] == "early"
+    assert rows.loc["城东小学党支部", "freshness"] == "missing"
+    assert rows.loc["城东小学党支部", "rank"] is pd.NA
