@@ -87,6 +87,7 @@ class Database:
             wait_seconds = float(os.environ.get("VANGUARD_LOCK_WAIT", "30"))
         self.wait_seconds = wait_seconds
         self._held: duckdb.DuckDBPyConnection | None = None
+        self.last_backup: Path | None = None  # the copy init() made before its last migration
 
     @contextmanager
     def held(self) -> Iterator[Database]:
@@ -141,45 +142,79 @@ class Database:
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction under this process's write lock: it all commits, or nothing changes."""
         with _write_lock(str(self.path.resolve())):
+            yield from self._transaction()
+
+    @contextmanager
+    def write_if_free(self) -> Iterator[duckdb.DuckDBPyConnection | None]:
+        """Like write(), but None at once when another thread of this process is writing, instead of
+        waiting behind it: for bookkeeping that may be skipped (a session's last-seen time), so that
+        a page never waits behind a long load for it."""
+        lock = _write_lock(str(self.path.resolve()))
+        if not lock.acquire(blocking=False):
+            yield None
+            return
+        try:
+            yield from self._transaction()
+        finally:
+            lock.release()
+
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self._open()
+        try:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            con.close()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """This process's write lock and a connection outside any transaction, for work that runs its
+        own statements and must see no write start halfway: a backup (etl/backup.py), a restore, the
+        migrations. Other processes are kept out by the file itself, as for any open."""
+        with _write_lock(str(self.path.resolve())):
             con = self._open()
             try:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    yield con
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-                con.execute("COMMIT")
+                yield con
             finally:
                 con.close()
 
     # -- schema ----------------------------------------------------------------------------------
-    def init(self) -> int:
-        """Create the database or bring its schema up to date. Returns the schema version."""
+    def init(self, backup: bool = True) -> int:
+        """Create the database or bring its schema up to date. Returns the schema version.
+
+        Before migrating a database that already has a schema, it copies it to PATH.<old version>.bak
+        (etl/backup.py; ``last_backup`` says where): a migration rewrites tables, and the copy is the
+        way back. A backup that fails stops the migration. ``backup=False`` only for a restore, whose
+        source file is itself the copy."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _write_lock(str(self.path.resolve())):
-            con = self._open()
-            try:
-                con.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_version ("
-                    " version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
-                )
-                current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
-                for version, sql in migrations():
-                    if version <= current:
-                        continue
-                    con.execute("BEGIN TRANSACTION")
-                    try:
-                        con.execute(sql)
-                        con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
-                        con.execute("COMMIT")
-                    except BaseException:
-                        con.execute("ROLLBACK")
-                        raise
-                    current = version
-                return current
-            finally:
-                con.close()
+        self.last_backup = None
+        with self.exclusive() as con:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)"
+            )
+            current = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+            pending = [(version, sql) for version, sql in migrations() if version > current]
+            if pending and current > 0 and backup:
+                from etl.backup import before_migration  # etl.backup imports this module
+
+                self.last_backup = before_migration(con, self.path, current)
+            for version, sql in pending:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    con.execute(sql)
+                    con.execute("INSERT INTO schema_version (version) VALUES (?)", [version])
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                current = version
+            return current
 
     def schema_version(self) -> int:
         with self.connect() as con:

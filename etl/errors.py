@@ -68,3 +68,22 @@ class SnapshotRejected(VanguardError):
 class BranchRefused(VanguardError):
     """`etl branch add|rename` asked for something that would confuse two branches (a name already
     taken, a school that differs from the one on record)."""
+
+
+class BackupRefused(VanguardError):
+    """`etl backup|restore` would overwrite a file without --force, or a copy does not check out (it
+    does not open, is not this tool's database, or differs from the original)."""
+
+
+class AccountRefused(VanguardError):
+    """An account change the rules forbid: a name taken, a weak password, a role or branch the one
+    asking may not give (a secretary adds leadership accounts of her own branches only)."""
+
+
+class SignInRefused(VanguardError):
+    """A sign-in that did not succeed. The message is the same whether or not the name exists;
+    ``locked_until`` (UTC) is set while the name is locked after too many failures."""
+
+    def __init__(self, message: str, locked_until=None):
+        super().__init__(message)
+        self.locked_until = locked_until
