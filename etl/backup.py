@@ -22,7 +22,8 @@ from pathlib import Path
 
 import duckdb
 
-from etl.db import Database, engine_settings, first_row, migrations
+from etl import db as dbmod
+from etl.db import Database, engine_settings, first_row
 from etl.errors import BackupRefused, MissingDatabase, VanguardError
 
 _ALIAS = "vanguard_backup"
@@ -93,7 +94,7 @@ def check(path: Path, version: int | None = None, rows: dict[str, int] | None = 
         con.close()
     if "schema_version" not in found_rows or found_version == 0:
         raise BackupRefused(f"{path} 不是先锋指数看板的数据库（没有结构版本）")
-    newest = migrations()[-1][0]
+    newest = dbmod.migrations()[-1][0]
     if found_version > newest:
         raise BackupRefused(f"{path} 的结构版本 {found_version} 比本程序支持的 {newest} 新，请先升级程序")
     if version is not None and found_version != version:

@@ -108,7 +108,7 @@ def test_a_secretary_adds_leadership_of_her_own_branches_only(db, secretary):
     leader = accounts.add_user(db, "wang", PASSWORD, "leadership", [A, B], by=secretary)
     with pytest.raises(AccountRefused, match="只有书记"):
         accounts.add_user(db, "zhao", PASSWORD, "leadership", [A], by=leader)
-    assert [u for u in accounts.list_users(db)["username"]] == ["zhang", "wang"]
+    assert list(accounts.list_users(db)["username"]) == ["zhang", "wang"]
     rows = audit.events(db, branches={A})
     assert ("user_add", "wang", "zhang", "app") in set(zip(rows.action, rows.target, rows.who, rows.via))
 
