@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from etl import load, pipeline, writers
+from etl import admin_cli, load, pipeline, writers
 from etl.db import Database, default_db_path, existing
 from etl.errors import EXIT_OK, EXIT_REJECTED, SnapshotRejected, UsageError, VanguardError
 from etl.normalize import text
@@ -23,7 +23,10 @@ def _user(args) -> str:
 
 
 def cmd_init(args) -> int:
-    version = Database(args.db).init()
+    db = Database(args.db)
+    version = db.init()
+    if db.last_backup:  # init copies an existing database before it migrates the schema
+        print(f"升级结构之前已备份到 {db.last_backup}")
     print(f"数据库已就绪：{args.db}（结构版本 {version}）")
     return EXIT_OK
 
@@ -86,6 +89,7 @@ def cmd_load(args) -> int:
                 db, prepared, _user(args), partial=args.partial, dry_run=args.dry_run, progress=progress
             )
             _print_result(item.file_name, item.kind, result)
+            admin_cli.audit_load(db, _user(args), args.branch, item, result)
     return status
 
 
@@ -104,8 +108,10 @@ def cmd_loads(args) -> int:
 
 
 def cmd_undo(args) -> int:
-    done = load.undo_load(existing(args.db), args.load_id, _user(args))
+    db = existing(args.db)
+    done = load.undo_load(db, args.load_id, _user(args))
     print(f"已撤销装载 #{done['load_id']}（{done['branch']}，{KIND_NAMES[done['kind']]}，{done['file_name']}）。")
+    admin_cli.audit_undo(db, _user(args), done)
     return EXIT_OK
 
 
@@ -374,6 +380,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--school", help="只列出这个学校的党支部")
 
     snapshot_cli.register(sub, db_arg, branch_name, _user)
+    admin_cli.register(sub, db_arg, _user)  # user, audit, backup, restore
 
     p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
     db_arg(p)

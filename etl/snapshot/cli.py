@@ -37,7 +37,8 @@ def cmd_keygen(args) -> int:
     return EXIT_OK
 
 
-def cmd_export(args) -> int:
+def cmd_export(args, user_of) -> int:
+    from etl import audit
     from etl.rules import rules_for
     from etl.snapshot import export, keys
 
@@ -69,6 +70,10 @@ def cmd_export(args) -> int:
             f"✔ {args.branch} {done.period} → {done.zip_path}（{signed}；{names}；党员 {done.rows['member_scores']} 行）"
         )
         print(f"  报告 {done.report_path}")
+        detail = (
+            f"{done.period}，{'已签名' if done.fingerprint else '未签名'}，{'匿名' if args.anonymize else '含姓名'}"
+        )
+        audit.record(db, "snapshot_export", user_of(args), args.branch, str(done.zip_path), detail)
     if outcome.exported:
         print(f"完成：{len(outcome.exported)} 个快照，用时 {outcome.seconds:.2f} 秒")
     return EXIT_OK if outcome.exported else EXIT_REJECTED
@@ -110,6 +115,7 @@ def cmd_verify(args) -> int:
 
 
 def cmd_trust(args, user_of) -> int:
+    from etl import audit
     from etl.snapshot import trust
 
     db = existing(args.db)
@@ -122,6 +128,9 @@ def cmd_trust(args, user_of) -> int:
         print(f"✔ 已撤销“{change.branch}”的密钥 {change.revoked}：用它签名的快照不再被接受")
     if change.already_revoked:
         print(f"= 密钥 {change.already_revoked} 早已撤销，未作更改。")
+    for fingerprint, what in ((change.added, "登记"), (change.revoked, "撤销")):
+        if fingerprint:
+            audit.record(db, "snapshot_trust", user_of(args), change.branch, fingerprint, what)
     return EXIT_OK
 
 
@@ -153,6 +162,7 @@ def _print_import(done) -> None:
 
 
 def cmd_import(args, user_of) -> int:
+    from etl import audit
     from etl.snapshot import importer
 
     db = Database(args.db)
@@ -167,6 +177,8 @@ def cmd_import(args, user_of) -> int:
                 status = EXIT_REJECTED
                 continue
             _print_import(done)
+            target = f"#{done.import_id} {done.file_name}" if done.import_id else done.file_name
+            audit.record(db, "snapshot_import", user_of(args), done.branch, target, f"{done.period}，{done.outcome}")
     return status
 
 
@@ -192,9 +204,10 @@ def register(sub, db_arg, branch_name, user_of) -> None:
 
     c = child(
         "export",
-        cmd_export,
+        lambda a: cmd_export(a, user_of),
         "把一个支部一个或几个统计期的分数冻结成快照文件（zip），旁边附 xlsx 报告",
     )
+    c.set_defaults(user=None)  # who exported, in the audit log: VANGUARD_USER or the system user
     db_arg(c)
     c.add_argument("--branch", required=True, type=branch_name, help="党支部名称")
     which = c.add_mutually_exclusive_group(required=True)
