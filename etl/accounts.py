@@ -288,6 +288,12 @@ def list_users(db: Database, by: Operator | None = None) -> pd.DataFrame:
     return frame
 
 
+def has_accounts(db: Database) -> bool:
+    """Whether any account can sign in: the app serves only this machine (127.0.0.1) until one can."""
+    with db.connect() as con:
+        return first_row(con, "SELECT count(*) FROM users WHERE disabled_at IS NULL")[0] > 0
+
+
 def create_demo_accounts(db: Database) -> list[DemoAccount]:
     """One account per role with a random password, for a demo database only (the caller decides;
     a real database starts with none): secretary and leadership of every branch, and district.

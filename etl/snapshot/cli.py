@@ -177,8 +177,11 @@ def cmd_import(args, user_of) -> int:
                 status = EXIT_REJECTED
                 continue
             _print_import(done)
-            target = f"#{done.import_id} {done.file_name}" if done.import_id else done.file_name
-            audit.record(db, "snapshot_import", user_of(args), done.branch, target, f"{done.period}，{done.outcome}")
+            if done.import_id is not None:  # same or older: nothing changed, nothing to record
+                target = f"#{done.import_id} {done.file_name}"
+                audit.record(
+                    db, "snapshot_import", user_of(args), done.branch, target, f"{done.period}，{done.outcome}"
+                )
     return status
 
 

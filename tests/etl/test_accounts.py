@@ -128,6 +128,11 @@ def test_a_secretary_resets_and_disables_leadership_of_her_branches_only(db, sec
         accounts.disable(db, "zhang", by=secretary)
     assert accounts.disable(db, "li", by=secretary, now=at(2)) is True
     assert accounts.disable(db, "li", by=secretary) is False
+    accounts.disable(db, "zhang", by="root")
+    accounts.disable(db, "wu", by="root")
+    assert accounts.has_accounts(db)  # chen can still sign in
+    accounts.disable(db, "chen", by="root")
+    assert not accounts.has_accounts(db)
     listed = accounts.list_users(db, by=secretary)
     assert sorted(listed["username"]) == ["li", "zhang"]  # herself and the leaders she manages
     with pytest.raises(AccountRefused):
@@ -290,7 +295,9 @@ def test_a_page_never_waits_behind_a_long_write_for_its_last_seen_time(db, secre
 
 # -- demo accounts --------------------------------------------------------------------------------
 def test_demo_accounts_one_per_role_with_random_passwords(db):
+    assert not accounts.has_accounts(db)  # a database starts with no account, so no default password
     made = accounts.create_demo_accounts(db)
+    assert accounts.has_accounts(db)
     assert [(d.username, d.role) for d in made] == [(r, r) for r in ("secretary", "leadership", "district")]
     assert len({d.password for d in made}) == 3 and all(len(d.password) >= 16 for d in made)
     for demo in made:
