@@ -14,6 +14,7 @@ PATH.before-restore; it never overwrites a database unless asked to (--force).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
@@ -178,8 +179,13 @@ def restore(path: str | os.PathLike, source: str | os.PathLike, force: bool = Fa
         check(partial, found.schema_version, found.rows)  # the bytes arrived whole
         if path.exists():
             kept = _free_name(path.with_name(path.name + ".before-restore"))
-            with Database(path).exclusive() as con:
-                con.execute("CHECKPOINT")  # everything in the file itself, nothing left in PATH.wal
+            with contextlib.ExitStack() as holding:
+                try:
+                    con = holding.enter_context(Database(path).exclusive())
+                except duckdb.Error:  # too broken to open (why one restores): then no one is writing it
+                    con = None
+                if con is not None:
+                    con.execute("CHECKPOINT")  # everything in the file itself, nothing left in PATH.wal
                 os.replace(path, kept)
                 wal = path.with_name(path.name + ".wal")
                 if wal.exists():

@@ -136,6 +136,18 @@ def test_backup_refuses_to_overwrite_and_restore_refuses_what_is_not_a_backup(ru
     assert table_contents(Database(tmp_path / "new.duckdb"))["member_versions"] == table_contents(db)["member_versions"]
 
 
+def test_restore_replaces_a_database_too_broken_to_open(run, db, loaded_roster, tmp_path):
+    done = backup.backup(db, tmp_path / "b.duckdb")
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"DUCK" + bytes(5000))
+    code, out, _ = run(["restore", "--db", broken, "--from", done.path, "--force"])
+    assert code == 0 and "broken.duckdb.before-restore" in out
+    restored = table_contents(Database(broken))
+    assert [row[4] for row in restored.pop("audit_log")] == ["restore"]  # recorded in the database restored
+    assert restored == {t: rows for t, rows in table_contents(db).items() if t != "audit_log"}
+    assert (tmp_path / "broken.duckdb.before-restore").read_bytes() == b"DUCK" + bytes(5000)
+
+
 def test_a_copy_that_differs_is_refused(db, loaded_roster, tmp_path):
     done = backup.backup(db, tmp_path / "b.duckdb")
     with pytest.raises(BackupRefused, match="行数不同（members）"):
