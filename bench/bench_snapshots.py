@@ -7,7 +7,8 @@ same on the small demo's six branches, in one run. Not a test: appends a section
    district database fed by them — the baseline.
 2. 300 branches: the six repeated ``--copies`` times under distinct names and schools
    ("城南实验小学党支部 03", "城南实验小学（03）"), each with its own Ed25519 key, for 2025-Q3 and 2025-Q4
-   (so the comparison has a previous period). Each source branch's four tables are computed once per
+   (so the comparison has a previous period), or with --quarters 8 for every quarter of 2024–2025 (so the
+   page's trend, too, is as long as a district's would be). Each source branch's four tables are computed once per
    period (tables.compute) and every copy's zip is built from them by export.build under the copy's
    name, school and key — the same bytes an export of that branch would write. The xlsx report that
    build makes beside each zip is for people, never imported: it is stubbed while the copies are
@@ -50,7 +51,6 @@ from etl.scoring.period import parse  # noqa: E402
 from etl.snapshot import export, importer, keys, manifest, report, tables, trust  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
-COPIED = [parse("2025-Q3"), parse("2025-Q4")]
 COMPARED = parse("2025-Q4")
 TREND = [parse(f"{y}-Q{q}") for y in (2024, 2025) for q in range(1, 5)]
 USER = "基准"
@@ -60,7 +60,7 @@ def copy_name(name: str, school: str, n: int) -> tuple[str, str]:
     return f"{name} {n:02d}", f"{school}（{n:02d}）"
 
 
-def source_frames(db: Database) -> dict:
+def source_frames(db: Database, periods: list) -> dict:
     """Per source branch: its school, rules, live loads and, per copied period, its four tables."""
     sources = {}
     with db.connect() as con:
@@ -74,12 +74,12 @@ def source_frames(db: Database) -> dict:
                 "school": c.school,
                 "rules": rules,
                 "loads": [dict(zip(columns, row)) for row in cursor.fetchall()],
-                "frames": {p: tables.compute(con, c.name, p, rules) for p in COPIED},
+                "frames": {p: tables.compute(con, c.name, p, rules) for p in periods},
             }
     return sources
 
 
-def build_copies(sources: dict, folder: Path, copies: int) -> list[tuple[str, str, Path, list[Path]]]:
+def build_copies(sources: dict, folder: Path, copies: int, periods: list) -> list[tuple[str, str, Path, list[Path]]]:
     """Every copy's key and signed zips: (name, school, public key, zips)."""
     created_at = dt.datetime.now(manifest.SHANGHAI)
     made = []
@@ -92,7 +92,7 @@ def build_copies(sources: dict, folder: Path, copies: int) -> list[tuple[str, st
                 public, _ = keys.keygen(private)
                 key = keys.load_private(private)
                 zips = []
-                for p in COPIED:
+                for p in periods:
                     built = export.build(
                         s["frames"][p],
                         branch=name,
@@ -297,7 +297,8 @@ def building(args, build: dict | None, big: dict) -> list[str]:
     return [
         f"- Baseline: `etl demo --scale small` — {build['small']}",
         f"- {big['branches']} branches = the six × {args.copies} (distinct names, schools and keys), "
-        f"2025-Q3 and 2025-Q4: tables computed once per source branch and period {build['frames']:.1f} s; "
+        f"{'、'.join(p.label for p in TREND[-args.quarters :])}: tables computed once per source branch and period "
+        f"{build['frames']:.1f} s; "
         f"{build['zips']} signed zips built by export.build (reports stubbed) {build['build']:.1f} s; "
         f"branches added and keys trusted {build['trust']:.1f} s; **import of {build['zips']} files "
         f"{build['import']:.1f} s ({build['import'] / build['zips']:.3f} s a file)**; database "
@@ -308,8 +309,12 @@ def building(args, build: dict | None, big: dict) -> list[str]:
 def section(args, build: dict | None, base: dict, big: dict, loads: tuple[str, str]) -> str:
     lines = [
         "",
-        f"# District comparison at {big['branches']} branches' snapshots "
+        f"# District comparison at {big['branches']} branches' snapshots, {args.quarters} quarters each "
         f"({time.strftime('%Y-%m-%d')}, bench_snapshots.py, median of {args.runs})",
+        "",
+        "The two databases take turns, run after run. The page's trend chart shows the last 8 quarters the "
+        f"database has: 8 in the baseline, {min(args.quarters, 8)} in the big one; `district_trend` below asks "
+        "for all 8 on both.",
         "",
         f"Machine: {machine()}. Load average (1/5/15 min) at the start {loads[0]}, at the end {loads[1]}.",
         "",
@@ -326,7 +331,11 @@ def section(args, build: dict | None, base: dict, big: dict, loads: tuple[str, s
     return "\n".join(lines) + "\n"
 
 
-def build_all(work: Path, copies: int) -> tuple[dict[str, Path], dict]:
+def big_name(copies: int, quarters: int) -> str:
+    return f"district{6 * copies}-{quarters}q.duckdb"
+
+
+def build_all(work: Path, copies: int, quarters: int) -> tuple[dict[str, Path], dict]:
     """The baseline (the small demo's district) and the big district database, with timings."""
     small = Database(work / "small.duckdb")
     done = demo_small.build(small, progress=lambda line: print(f"  {line}", flush=True))
@@ -337,12 +346,13 @@ def build_all(work: Path, copies: int) -> tuple[dict[str, Path], dict]:
         f"total {done['total_seconds']:.1f} s",
     }
     started = time.perf_counter()
-    sources = source_frames(small)
+    periods = TREND[-quarters:]
+    sources = source_frames(small, periods)
     build["frames"] = time.perf_counter() - started
     started = time.perf_counter()
-    made = build_copies(sources, work / "copies", copies)
+    made = build_copies(sources, work / "copies", copies, periods)
     build["build"] = time.perf_counter() - started
-    big = work / f"district{len(made)}.duckdb"
+    big = work / big_name(copies, quarters)
     build["trust"], build["import"], build["zips"] = feed(big, made)
     build["size"] = big.stat().st_size
     print(f"built {len(made)} branches: {build}", flush=True)
@@ -366,6 +376,12 @@ def measure(paths: dict[str, Path], args) -> tuple[dict, dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--copies", type=int, default=50, help="times the six branches are repeated (default 50)")
+    parser.add_argument(
+        "--quarters",
+        type=int,
+        default=2,
+        help="quarters of snapshots per copy, the last of 2024–2025 (default 2: Q3, Q4)",
+    )
     parser.add_argument("--runs", type=int, default=7, help="runs of each measurement (median; default 7)")
     parser.add_argument("--work", type=Path, help="a new folder for the databases and files (default: a temporary one)")
     parser.add_argument("--reuse", action="store_true", help="measure the databases an earlier run left in --work")
@@ -383,12 +399,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.reuse:
             paths = {
                 "base": work / "small-snapshots" / "district.duckdb",
-                "big": work / f"district{6 * args.copies}.duckdb",
+                "big": work / big_name(args.copies, args.quarters),
             }
             build = None
         else:
             work.mkdir(parents=True, exist_ok=True)
-            paths, build = build_all(work, args.copies)
+            paths, build = build_all(work, args.copies, args.quarters)
         base, big = measure(paths, args)
         text = section(args, build, base, big, (started_load, load()))
     with args.results.open("a", encoding="utf-8") as out:
