@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -83,6 +84,7 @@ PERIOD_SHAPES = {  # what the 统计期 box shows for each grain (dashboard/stat
     "year": re.compile(r"^\d{4}年$"),
 }
 RESULTS = ROOT / "bench" / "results.md"
+LOAD_AT_START = os.getloadavg()[0]
 FIRST_VIEW = f"first view of {S.PAGE_OVERVIEW}, new session, warm server"
 FIRST_VIEW_CACHED = f"first view of {S.PAGE_OVERVIEW}, new session, browser cache warm"
 
@@ -293,6 +295,9 @@ def report(
         "",
         f"First view of {S.PAGE_OVERVIEW} on a freshly started server: run over {cold[0]:.2f} s, "
         f"charts drawn {cold[1]:.2f} s (Python side {cold[2]:.2f} s)",
+        "",
+        f"Machine load (1-minute average) at the start and the end of the run: {LOAD_AT_START:.2f} / "
+        f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; a load above the cores means other work shared them.",
         "",
         "Times recorded in the page from the click (a first view: from the navigation's start), see "
         "bench/bench_pages.py: *run over* as the page shows it, *drawn* once every chart's SVG is in. "
