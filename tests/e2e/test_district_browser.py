@@ -1,6 +1,6 @@
-"""The district's side in a real browser: upload the branches' snapshot files, see each file's
-verdict (a tampered one refused), import, compare the branches, move between periods and grains,
-download the comparison and open it, and look at one branch's card.
+"""The district's side in a real browser, with the six-branch demo's snapshots: upload the files,
+see each file's verdict (a tampered one refused), import, compare the branches, move between periods
+and grains, download the comparison and open it, and look at one branch's card.
 
 Every action is followed by an `expect` on what only its rerun can show, then `expect_settled`."""
 
@@ -14,28 +14,32 @@ from playwright.sync_api import expect
 
 from dashboard import strings as S
 from tests.e2e.helpers import App, expect_settled, goto, open_app, shot, title, upload
-from tests.snapshot_builders import DEMO, OTHER, district, two_branches
 
 
 @pytest.fixture(scope="module")
 def district_app(tmp_path_factory):
-    """A district database that knows both branches and their keys but holds no snapshot yet, the
-    snapshot files to upload, and one of them with a byte flipped."""
-    from etl import demo
+    """The six-branch demo (`etl demo --scale small`): its branches' signed snapshot files to upload
+    (every branch's last two quarters of 2025 and the year), one of them with a byte flipped, and a district database that
+    knows the branches, their schools and their public keys but holds no snapshot yet."""
+    from etl import branches, demo_small
     from etl.db import Database
+    from etl.snapshot import trust
 
     folder = tmp_path_factory.mktemp("e2e-district")
-    branch_db = Database(folder / "demo.duckdb")
-    demo.build(branch_db, files_dir=folder / "files")
-    files = two_branches(folder, branch_db)
-    db = district(folder / "district.duckdb", files, import_them=False)
-    good = files[DEMO][0]
+    demo_small.build(Database(folder / "small.duckdb"))
+    out = demo_small.snapshots_dir(folder / "small.duckdb")
+    db = Database(folder / "district.duckdb")
+    db.init()
+    for c in demo_small.CHARACTERS:
+        branches.add(db, c.name, c.school)
+        trust.trust(db, c.name, demo_small.key_path(out, c.name).with_name(f"{c.name}.key.pub"), None, "测试")
+    files = sorted([*out.glob("*_2025-Q[34].zip"), *out.glob("*_2025.zip")])  # two quarters and the year
     tampered = folder / "被改过的快照.zip"
-    data = bytearray(good.read_bytes())
+    data = bytearray(files[0].read_bytes())
     data[len(data) // 2] ^= 0xFF
     tampered.write_bytes(bytes(data))
     app = App(db.path)
-    yield app, [*files[DEMO], *files[OTHER]], tampered
+    yield app, files, tampered, [c.name for c in demo_small.CHARACTERS]
     app.stop()
 
 
@@ -44,7 +48,7 @@ def caption(page, text: str):
 
 
 def test_the_district_imports_snapshots_and_compares_the_branches(district_app, page, tmp_path):
-    app, files, tampered = district_app
+    app, files, tampered, names = district_app
     open_app(page, app.url)
     goto(page, S.PAGE_SNAPSHOT_IMPORT)
 
@@ -63,7 +67,8 @@ def test_the_district_imports_snapshots_and_compares_the_branches(district_app, 
 
     goto(page, S.PAGE_DISTRICT)
     expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第四季度")
-    expect(page.locator("[data-testid='stMetric']").filter(has_text=S.DISTRICT_KPI_BRANCHES)).to_contain_text("2 / 2")
+    branches_kpi = page.locator("[data-testid='stMetric']").filter(has_text=S.DISTRICT_KPI_BRANCHES)
+    expect(branches_kpi).to_contain_text(f"{len(names)} / {len(names)}")
     expect(page.get_by_text(S.DISTRICT_RANKING.format(period="2025年第四季度"))).to_be_visible()
     shot(page, "district-overview-1400")
 
@@ -74,15 +79,15 @@ def test_the_district_imports_snapshots_and_compares_the_branches(district_app, 
     expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第四季度")  # the year carried back to its last quarter
     expect_settled(page)
     page.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").filter(has_text=S.PERIOD).click()
-    page.get_by_role("option", name="2025年第二季度", exact=True).click()
-    expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第二季度")
+    page.get_by_role("option", name="2025年第三季度", exact=True).click()
+    expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第三季度")
     expect_settled(page)
 
     buttons = page.get_by_role("button", name=S.DOWNLOAD_XLSX)
     with page.expect_download() as caught:
         buttons.first.click()  # the ranking's, the first table on the page
     download = caught.value
-    assert download.suggested_filename == f"{S.DISTRICT_FILE_SUBJECT}_2025-Q2_{S.DISTRICT_RANKING_FILE}.xlsx"
+    assert download.suggested_filename == f"{S.DISTRICT_FILE_SUBJECT}_2025-Q3_{S.DISTRICT_RANKING_FILE}.xlsx"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
     sheet = openpyxl.load_workbook(path).active
@@ -91,7 +96,8 @@ def test_the_district_imports_snapshots_and_compares_the_branches(district_app, 
     assert "党员" not in headers
     column = {h: i for i, h in enumerate(headers)}
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    assert {r[column["党支部"]] for r in rows} == {DEMO, OTHER}
+    assert {r[column["党支部"]] for r in rows} == set(names)
+    assert [r[column["排名"]] for r in rows] == sorted(r[column["排名"]] for r in rows)  # ranked, best first
     assert all(isinstance(r[column["堡垒指数"]], float) for r in rows)
     assert sheet.cell(2, column["堡垒指数"] + 1).number_format == "0.00"
 
