@@ -87,7 +87,8 @@ bench: install browser
 	$(PY) bench/bench_district.py --work $(BENCH_WORK)
 	$(PY) bench/bench_pages.py --label "demo branch"
 	VANGUARD_E2E_TIMEOUT=120 $(PY) bench/bench_pages.py --db $(BENCH_WORK)/district300.duckdb --label "district, 300 branches"
-	$(PY) bench/bench_snapshots.py --work $(BENCH_WORK)/snapshots300 --browser
+	if [ -d $(BENCH_WORK)/snapshots300 ]; then REUSE=--reuse; fi; \
+	$(PY) bench/bench_snapshots.py --work $(BENCH_WORK)/snapshots300 --browser $$REUSE
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-output
