@@ -3,6 +3,7 @@ cards and the empty state."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -244,6 +245,13 @@ def shanghai_time(utc: pd.Series) -> pd.Series:
     moments = pd.to_datetime(utc, errors="coerce")
     local = moments.dt.tz_localize("UTC").dt.tz_convert("Asia/Shanghai")
     return local.dt.strftime("%Y-%m-%d %H:%M").fillna("")
+
+
+def local_time_in_shanghai(local: pd.Series) -> pd.Series:
+    """Server-local timestamps (when an import was made) in Beijing time, like shanghai_time."""
+    zone = dt.datetime.now().astimezone().tzinfo
+    moments = pd.to_datetime(local, errors="coerce").dt.tz_localize(zone)
+    return moments.dt.tz_convert("Asia/Shanghai").dt.strftime("%Y-%m-%d %H:%M").fillna("")
 
 
 def stars_text(stars) -> str:

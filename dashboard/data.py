@@ -120,11 +120,20 @@ def _run(
         return fn(con, branch, *call_args, scope=caller)
 
 
-def _call(name: str, branch: str | None, *args, with_rules: bool = True):
+def _call(name: str, branch: str | None, *args, with_rules: bool = True, every_branch_rules: bool = False):
     if branch is not None:
         scope().check(branch)  # refused before the cache can answer
-    sha = rules(branch).sha256 if branch else ""
+    sha = rules(branch).sha256 if branch else _rules_of_every_branch() if every_branch_rules else ""
     return _run(name, str(db().path), version(branch), sha, branch, args, with_rules, scope())
+
+
+def _rules_of_every_branch() -> str:
+    """One hash of the rules of every branch in scope: a district answer scores each branch without
+    a snapshot by its own rules, so an edited rules file must reach its cache key too."""
+    import hashlib
+
+    shas = sorted(rules(b).sha256 for b in branches())
+    return hashlib.sha256("\n".join(shas).encode()).hexdigest()
 
 
 def branches() -> list[str]:
@@ -224,11 +233,11 @@ def district_periods() -> list[str]:
 
 
 def district_comparison(period) -> dict:
-    return _call("district_comparison", None, period)
+    return _call("district_comparison", None, period, every_branch_rules=True)
 
 
 def district_trend(periods: list) -> object:
-    return _call("district_trend", None, list(periods))
+    return _call("district_trend", None, list(periods), every_branch_rules=True)
 
 
 def branch_card(branch, period, periods: list) -> dict:

@@ -271,14 +271,18 @@ def district_comparison(con, period: Period, scope: Scope = SECRETARY) -> dict[s
 
 def _freshness(con, rows: pd.DataFrame, ids: dict[str, int], period: Period) -> list[str]:
     """Per branch: missing (nothing to compare), raw (computed from its rows, no snapshot), early
-    (frozen before the period was over), changed (its raw rows changed after the snapshot was made),
-    unsigned, or ok. Snapshots are stamped in UTC, loads in the server's local time."""
+    (frozen before the period was over), changed (its raw rows of the period changed after the
+    snapshot was made), unsigned, or ok. Whether it is signed is also a column of its own, so an
+    early or changed snapshot that is unsigned is seen as both. Snapshots are stamped in UTC, loads in the server's local time."""
     import datetime as dt
     from zoneinfo import ZoneInfo
 
     local = dt.datetime.now().astimezone().utcoffset() or dt.timedelta(0)
     changed = {
-        b: t - local for b, t in con.execute(_sql("district_last_loads"), {"branch_ids": list(ids.values())}).fetchall()
+        b: t - local
+        for b, t in con.execute(
+            _sql("district_last_loads"), {"branch_ids": list(ids.values()), "start": period.start, "end": period.end}
+        ).fetchall()
     }
     over = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time(), ZoneInfo("Asia/Shanghai"))
     over = over.astimezone(dt.UTC).replace(tzinfo=None)  # the period's end in the branches' own time
@@ -313,8 +317,13 @@ def branch_card(con, branch: str, period: Period, periods: list[Period]) -> dict
     trend = district_trend(con, periods, only)
     rows = trend[trend["period"] == period.label]
     ids = dict(con.execute(_sql("district_branch_ids")).fetchall())
-    mix = _district_mix(con, rows, ids, period) if not rows.empty else pd.DataFrame(columns=["branch", *DISTRICT_MIX])
-    return {"trend": trend, "mix": mix}
+    if rows.empty:
+        return {"trend": trend, "mix": pd.DataFrame(columns=["branch", *DISTRICT_MIX]), "freshness": "missing"}
+    return {
+        "trend": trend,
+        "mix": _district_mix(con, rows, ids, period),
+        "freshness": _freshness(con, rows, ids, period)[0],
+    }
 
 
 def snapshot_imports(con, scope: Scope = SECRETARY) -> pd.DataFrame:

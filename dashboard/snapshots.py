@@ -61,6 +61,20 @@ def check(name: str, content: bytes) -> Checked:
     )
 
 
+def checked(name: str, content: bytes) -> Checked:
+    """check(), once per file content and data version in this session: a rerun (a checkbox, the
+    import button) does not verify every uploaded file again (60 files take ~3 s)."""
+    import hashlib
+
+    import streamlit as st
+
+    key = (name, hashlib.sha256(content).hexdigest(), data.version(None))
+    seen = st.session_state.setdefault("_snapshot_checks", {})
+    if key not in seen:
+        seen[key] = check(name, content)
+    return seen[key]
+
+
 def _reason(exc: VanguardError, name: str) -> str:
     """The library's message without the file name it starts with (the page says it once)."""
     text = str(exc)
@@ -99,6 +113,8 @@ def key_path(branch: str) -> Path | None:
         return None
     path = Path(configured)
     if path.is_dir():
+        if Path(branch).name != branch or branch in (".", ".."):  # a name with a / never leaves the folder
+            return None
         path = path / f"{branch}.key"
     return path if path.is_file() else None
 

@@ -466,7 +466,9 @@ DISTRICT_KPI_MEAN = "平均堡垒指数"
 DISTRICT_KPI_MEAN_HELP = "参与比较的各支部堡垒指数的算术平均（每个支部一票，不按人数加权）。"
 DISTRICT_KPI_HIGH = "四星及以上支部"
 DISTRICT_KPI_ATTENTION = "快照需处理"
-DISTRICT_KPI_ATTENTION_HELP = "缺快照、快照早于期末、快照生成后数据有变动或快照未签名的支部数，明细见下方。"
+DISTRICT_KPI_ATTENTION_HELP = (
+    "缺快照、快照早于期末、快照生成后本期数据有变动、快照未签名，或没有快照而按原始数据计算的支部数，明细见下方。"
+)
 DISTRICT_RANKING = "支部排名（{period}）"
 DISTRICT_RANKING_NOTE = (
     "排名按堡垒指数从高到低，并列同名次；只比较支部层面的指标，不含党员个人信息。"
@@ -481,6 +483,7 @@ DISTRICT_MOVES = "较上期（{previous}）星级变化"
 DISTRICT_UP = "上升"
 DISTRICT_DOWN = "下降"
 DISTRICT_NO_MOVES = "没有支部的星级发生变化。"
+DISTRICT_NO_PREVIOUS = "上一期没有可比较的数据。"
 DISTRICT_MOVE_LINE = "{branch}：{before} → {now}（{change:+.2f}）"
 DISTRICT_ATTENTION = "需要处理的快照（{n} 个支部）"
 DISTRICT_TREND = "堡垒指数走势（最近 {n} 期，按{grain}）"
@@ -490,14 +493,15 @@ DISTRICT_TREND_PLACEHOLDER = "选择支部（可多选）"
 DISTRICT_TREND_FILE = "堡垒指数走势"
 DISTRICT_NO_PERIOD = "所选统计粒度下没有可比较的统计期，请换一个统计粒度。"
 FRESHNESS = {
-    "ok": "已签名",
+    "ok": "正常",
     "unsigned": "未签名",
     "early": "快照早于期末",
-    "changed": "快照后数据有变动",
+    "changed": "快照后本期数据有变动",
     "raw": "无快照（按原始数据计算）",
     "missing": "缺快照",
 }
 SOURCES = {"snapshot": "快照", "raw": "原始数据"}
+SIGNED_WORDS = {True: "已签名", False: "未签名"}
 CARD_PICK = "党支部"
 CARD_SUBJECT = "{branch} · {period}"
 CARD_TREND = "指标走势（最近 {n} 期，按{grain}）"

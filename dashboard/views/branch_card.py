@@ -7,7 +7,7 @@ from dashboard import strings as S
 
 branch, period, periods = state.district_page(S.PAGE_BRANCH_CARD, with_branch=True)
 
-shown_periods = periods[-8:]
+shown_periods = [p for p in periods if p.end <= period.end][-8:]  # up to the chosen period
 card = data.branch_card(branch, period, shown_periods)
 trend, mix = card["trend"], card["mix"]
 now = trend[trend["period"] == period.label]
@@ -16,8 +16,10 @@ if row is None or not isinstance(row["source"], str):
     st.info(S.CARD_NOT_IN_PERIOD)
 elif row["source"] == "snapshot":
     created = ui.shanghai_time(pd.Series([row["created_at"]])).iloc[0]
-    signed = S.FRESHNESS["ok"] if row["signed"] else S.FRESHNESS["unsigned"]
+    signed = S.SIGNED_WORDS[bool(row["signed"])]
     st.caption(S.CARD_SOURCE_SNAPSHOT.format(created=created, signed=signed))
+    if card["freshness"] in ("early", "changed"):  # stale and unsigned are two things: both are said
+        st.warning(S.FRESHNESS[card["freshness"]], icon=":material/history:")
 else:
     st.caption(S.CARD_SOURCE_RAW)
 

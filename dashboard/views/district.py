@@ -39,6 +39,7 @@ ranking = rows[
         "member_mean",
         *[f"stars_{s}" for s in range(5, 0, -1)],
         "freshness",
+        "signed",
         "created_at",
     ]
 ].assign(created_at=ui.shanghai_time(rows["created_at"]))
@@ -60,7 +61,9 @@ with right:
 
 st.subheader(S.DISTRICT_MOVES.format(previous=S.period_words(period.previous())))
 up, down = rows[rows["moved"] == "up"], rows[rows["moved"] == "down"]
-if up.empty and down.empty:
+if rows["before_index"].isna().all():
+    st.caption(S.DISTRICT_NO_PREVIOUS)
+elif up.empty and down.empty:
     st.caption(S.DISTRICT_NO_MOVES)
 else:
     left, right = st.columns(2)
@@ -84,7 +87,7 @@ if not attention.empty:
         )
         ui.table(shown, S.DISTRICT_ATTENTION.format(n=len(attention)), "attention")
 
-shown_periods = periods[-8:]
+shown_periods = [p for p in periods if p.end <= period.end][-8:]  # up to the chosen period
 trend = data.district_trend(shown_periods)
 means = trend.dropna(subset=["index"]).groupby("period", as_index=False)["index"].mean()
 lines = means.assign(series=S.DISTRICT_TREND_MEAN)

@@ -9,7 +9,7 @@ st.caption(S.IMPORT_NOTE)
 ui.uploader_in_chinese(["zip"])
 
 files = st.file_uploader(S.IMPORT_UPLOADER, type=["zip"], accept_multiple_files=True, key="snapshot-files")
-checked = [snapshots.check(f.name, f.getvalue()) for f in files or []]
+checked = [snapshots.checked(f.name, f.getvalue()) for f in files or []]
 for item in checked:
     {"ok": st.success, "unsigned": st.warning, "bad": st.error}[item.level](ui.literal(item.verdict))
 if checked:
@@ -31,8 +31,8 @@ if history.empty:
 else:
     shown = history.assign(
         created_at=ui.shanghai_time(history["created_at"]),
-        imported_at=history["imported_at"].dt.strftime("%Y-%m-%d %H:%M"),
-        replaced_at=history["replaced_at"].dt.strftime("%Y-%m-%d %H:%M").fillna(""),
+        imported_at=ui.local_time_in_shanghai(history["imported_at"]),  # every time on the page in Beijing time
+        replaced_at=ui.local_time_in_shanghai(history["replaced_at"]),
         replaced_by=history["replaced_by"].astype("Int64").astype(str).replace("<NA>", ""),
     )
     ui.table(shown, S.IMPORT_HISTORY_FILE, "imports")

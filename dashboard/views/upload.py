@@ -238,7 +238,8 @@ def export_step(branch: str) -> None:
     cols = st.columns([2, 2, 1], vertical_alignment="bottom")
     label = cols[0].selectbox(S.EXPORT_PERIOD, labels, format_func=state.period_text, key="export-period")
     anonymize = cols[1].checkbox(S.EXPORT_ANONYMIZE, key="export-anonymize")
-    wanted = (branch, label, anonymize)
+    # the file is offered only while what it froze is still what the database says
+    wanted = (branch, label, anonymize, data.version(branch), data.rules(branch).sha256)
     if cols[2].button(S.EXPORT_BUILD, key="export-build", icon=":material/inventory_2:"):
         with st.spinner(S.EXPORT_BUILD):
             st.session_state["_export"] = (wanted, snapshots.build(branch, parse(label), anonymize))

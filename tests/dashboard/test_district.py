@@ -47,6 +47,7 @@ def test_the_district_compares_branches_from_their_snapshots(monkeypatch, distri
     assert list(ranking["排名"]) == [1, 2]  # the two differ (one had a load undone before its export)
     assert ranking["堡垒指数"].is_monotonic_decreasing
     assert set(ranking["快照状态"]) == {S.FRESHNESS["ok"]}
+    assert set(ranking["已签名"]) == {S.YES}  # a column of its own: an early or changed snapshot can be unsigned too
     assert not any(c.isascii() and c.isalpha() for c in "".join(ranking.columns))
     assert "党员" not in ranking.columns  # branch level only
 
@@ -71,6 +72,9 @@ def test_moving_between_periods_and_grains(monkeypatch, district_db):
     assert not at.exception
     assert any("2025年第二季度" in c.value for c in at.caption)
     assert len(at.dataframe[0].value) == 2
+    at.sidebar.selectbox(key="period").set_value("2025-Q1").run()  # 2024-Q4 has nothing to compare with
+    assert any(S.DISTRICT_NO_PREVIOUS in c.value for c in at.caption)
+    assert not any(S.DISTRICT_NO_MOVES in c.value for c in at.caption)
 
 
 def test_a_branch_card_shows_indicators_and_no_member(monkeypatch, district_db):
@@ -181,7 +185,15 @@ def test_a_snapshot_wins_over_raw_rows_and_a_later_change_is_flagged(tmp_path, d
     with both.connect() as con:
         row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
     assert (row["source"], row["freshness"]) == ("snapshot", "ok")
-    last = int(load.list_loads(both, DEMO)["load_id"].max())
+    loads = load.list_loads(both, DEMO)
+    first_half = int(
+        loads.loc[loads["file_name"].str.contains("上半年") & (loads["kind"] == "attendance"), "load_id"].iloc[0]
+    )
+    load.undo_load(both, first_half, "测试")  # January to June: the fourth quarter's snapshot still holds
+    with both.connect() as con:
+        row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
+    assert row["freshness"] == "ok"
+    last = int(loads["load_id"].max())  # the year's appraisal: it bears on the fourth quarter
     load.undo_load(both, last, "测试")
     with both.connect() as con:
         row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
