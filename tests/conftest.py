@@ -55,7 +55,8 @@ def loaded_roster(db, roster_file):
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Database:
-    """The demo branch's year, built once per test session (tests may add other branches to it)."""
+    """The demo branch's year, built once per test session and shared: never change it (tests that
+    load, undo or add a branch work on a copy of the file), or tests later in the session see it."""
     folder = tmp_path_factory.mktemp("demo")
     db = Database(folder / "demo.duckdb")
     demo.build(db, files_dir=folder / "files")

@@ -71,9 +71,15 @@ def test_alerts_name_the_member_heading_for_the_absence_veto(demo_db):
 
 
 def test_queries_are_scoped_to_their_branch(demo_db, tmp_path):
+    import shutil
+
+    from etl.db import Database
+
+    two = Database(tmp_path / "two.duckdb")  # a copy: the session's demo database stays as built
+    shutil.copy(demo_db.path, two.path)
     other = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER})
-    load_path(demo_db, other, branch="二中党支部")
-    with demo_db.connect() as con:
+    load_path(two, other, branch="二中党支部")
+    with two.connect() as con:
         assert queries.member_options(con, "二中党支部")["name"].tolist() == ["张三", "李四", "王五", "赵六"]
         assert queries.data_months(con, "二中党支部") == []
         assert "二中党支部" in queries.branches(con)
