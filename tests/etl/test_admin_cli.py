@@ -34,21 +34,6 @@ def fast_hasher(monkeypatch):
 
 
 @pytest.fixture
-def run(capsys, monkeypatch):
-    """main(argv, stdin text) → (exit code, stdout, stderr); standard input is a pipe, not a terminal."""
-
-    def go(argv, stdin: str = "") -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-
-    return go
-
-
-@pytest.fixture
 def dbpath(tmp_path, run) -> str:
     path = str(tmp_path / "v.duckdb")
     assert run(["branch", "add", "--db", path, BRANCH])[0] == 0

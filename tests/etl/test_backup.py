@@ -12,24 +12,11 @@ import pytest
 
 from etl import backup
 from etl import db as dbmod
-from etl.cli import main
 from etl.db import Database
 from etl.errors import BackupRefused, MissingDatabase, VanguardError
 from tests.conftest import load_path, table_contents
 
 BRANCH = "实验学校党支部"
-
-
-@pytest.fixture
-def run(capsys):
-    def go(argv) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-
-    return go
 
 
 @pytest.fixture

@@ -6,26 +6,11 @@ from __future__ import annotations
 import pytest
 
 from etl import db as dbmod
-from etl.cli import main
 from etl.db import Database
 from etl.scoring import service
 from tests.conftest import load_path, table_contents
 
 BRANCH = "实验学校党支部"
-
-
-@pytest.fixture
-def run(capsys):
-    """main(argv) → (exit code, stdout, stderr); never a traceback."""
-
-    def go(argv) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(argv)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err
-        return code, out, err
-
-    return go
 
 
 def listing(run, db: Database, *extra) -> list[str]:
