@@ -218,11 +218,9 @@ def _member_mix(members: pd.DataFrame) -> pd.DataFrame:
     never leave this function (a district caller sees branch level only)."""
     if members.empty:
         return pd.DataFrame(columns=["branch_id", *DISTRICT_MIX])
+    scored = members.dropna(subset=["stars"]).astype({"stars": int})
     counts = (
-        members.dropna(subset=["stars"])
-        .astype({"stars": int})
-        .pivot_table(index="branch_id", columns="stars", values="base", aggfunc="size", fill_value=0)
-        .reindex(columns=range(1, 6), fill_value=0)
+        scored.groupby(["branch_id", "stars"]).size().unstack(fill_value=0).reindex(columns=range(1, 6), fill_value=0)
     )
     counts.columns = [f"stars_{s}" for s in counts.columns]
     means = members.groupby("branch_id")[MIX_SOURCE[2:]].mean()

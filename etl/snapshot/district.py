@@ -155,13 +155,7 @@ BRANCH_ROW_COLUMNS = [
     "signed",
     "key_fingerprint",
     "anonymized",
-    "members_scored",
-    "member_mean",
-    "compliance_rate",
-    "compliance_required",
-    "compliance_met",
-    "index",
-    "stars",
+    *engine.BRANCH_ROW,  # the branch's numbers, as the scoring engine names them
     "previous_index",
     "previous_stars",
 ]

@@ -46,6 +46,8 @@ def test_the_district_compares_branches_from_their_snapshots(monkeypatch, distri
     assert set(ranking["学校"]) == {"实验学校", "附属中学"}  # the district's own record where a snapshot has none
     assert list(ranking["排名"]) == [1, 2]  # the two differ (one had a load undone before its export)
     assert ranking["堡垒指数"].is_monotonic_decreasing
+    stars = ranking[["一星人数", "二星人数", "三星人数", "四星人数", "五星人数"]].sum(axis=1)
+    assert (stars == ranking["参评党员"]).all()  # every scored member at exactly one star
     assert set(ranking["快照状态"]) == {S.FRESHNESS["ok"]}
     assert set(ranking["已签名"]) == {S.YES}  # a column of its own: an early or changed snapshot can be unsigned too
     assert not any(c.isascii() and c.isalpha() for c in "".join(ranking.columns))
