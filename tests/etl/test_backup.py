@@ -146,7 +146,7 @@ def test_a_copy_that_differs_is_refused(db, loaded_roster, tmp_path):
 
 
 def test_init_backs_up_before_it_migrates(run, tmp_path, monkeypatch, roster_file):
-    """A database of schema 6 is copied to PATH.6.bak, then brought to 7; the copy is the old database."""
+    """A database of schema 6 is copied to PATH.6.bak, then brought up to date; the copy is the old database."""
     shipped = dbmod.migrations()
     monkeypatch.setattr(dbmod, "migrations", lambda: [m for m in shipped if m[0] <= 6])
     old = Database(tmp_path / "v.duckdb")
@@ -155,19 +155,24 @@ def test_init_backs_up_before_it_migrates(run, tmp_path, monkeypatch, roster_fil
     before = table_contents(old)
     monkeypatch.setattr(dbmod, "migrations", lambda: shipped)
     code, out, _ = run(["init", "--db", old.path])
-    assert code == 0 and f"升级结构之前已备份到 {tmp_path / 'v.duckdb.6.bak'}" in out and "结构版本 7" in out
+    assert (
+        code == 0
+        and f"升级结构之前已备份到 {tmp_path / 'v.duckdb.6.bak'}" in out
+        and f"结构版本 {shipped[-1][0]}" in out
+    )
     copy = Database(tmp_path / "v.duckdb.6.bak")
     assert copy.schema_version() == 6 and table_contents(copy) == before
     assert run(["init", "--db", old.path])[1].count("备份") == 0  # up to date: no copy
     # the next migration's copy never overwrites an older one of the same version
-    later = [*shipped, (8, "CREATE TABLE later (x INTEGER);")]
+    n = shipped[-1][0] + 1
+    later = [*shipped, (n, "CREATE TABLE later (x INTEGER);")]
     monkeypatch.setattr(dbmod, "migrations", lambda: later)
-    assert Database(old.path).init() == 8
-    (tmp_path / "v.duckdb.8.bak").write_bytes(b"an older copy")
-    monkeypatch.setattr(dbmod, "migrations", lambda: [*later, (9, "CREATE TABLE later2 (x INTEGER);")])
+    assert Database(old.path).init() == n
+    (tmp_path / f"v.duckdb.{n}.bak").write_bytes(b"an older copy")
+    monkeypatch.setattr(dbmod, "migrations", lambda: [*later, (n + 1, "CREATE TABLE later2 (x INTEGER);")])
     moved = Database(old.path)
-    assert moved.init() == 9 and moved.last_backup == tmp_path / "v.duckdb.8-2.bak"
-    assert (tmp_path / "v.duckdb.8.bak").read_bytes() == b"an older copy"
+    assert moved.init() == n + 1 and moved.last_backup == tmp_path / f"v.duckdb.{n}-2.bak"
+    assert (tmp_path / f"v.duckdb.{n}.bak").read_bytes() == b"an older copy"
 
 
 def test_a_failed_copy_stops_the_migration(db, tmp_path, monkeypatch):
