@@ -31,6 +31,10 @@ class RulesError(UsageError):
     """A rules file that cannot be used; the message names the key."""
 
 
+class PlanError(UsageError):
+    """A work-plan file (data/plan.toml or a branch's own) that cannot be used; the message names the key."""
+
+
 class DatabaseBusy(VanguardError):
     """Another process holds the database file for longer than we are willing to wait. The message
     gives the command line's advice; ``holder`` lets the app give its own."""
