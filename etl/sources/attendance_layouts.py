@@ -81,7 +81,10 @@ SUMMARY = (
 _DATE_TEXT = re.compile(
     r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|(?<!\d)\d{1,2}\s*月\s*\d{1,2}\s*日?|(?<![\d/.-])\d{1,2}[/.]\d{1,2}(?![\d/.])"
 )
-_PARTICIPANT = re.compile(r"^(?P<name>[^()\[\]]+?)\s*(?:\((?P<mark>[^)]*)\))?\s*(?:\[(?P<reason>[^\]]*)\])?$")
+# 张三【第二党小组】(请假)[事假]: the 【党小组】 tells two members of one name apart (etl ledger writes it).
+_PARTICIPANT = re.compile(
+    r"^(?P<name>[^()\[\]【】]+?)\s*(?:【(?P<group>[^】]*)】)?\s*(?:\((?P<mark>[^)]*)\))?\s*(?:\[(?P<reason>[^\]]*)\])?$"
+)
 
 
 def date_text(value) -> str | None:
@@ -257,8 +260,9 @@ def extract_signin(sheet: Sheet, table: Table) -> pd.DataFrame:
     return _frame(records)
 
 
-def split_participants(cell) -> list[tuple[str, str, str]]:
-    """'张三、李四(请假)[事假]、王五(缺席)' → [(name, mark, reason)]; a bare name is 出席."""
+def split_participants(cell) -> list[tuple[str, str, str, str]]:
+    """'张三、李四(请假)[事假]、王五【第二党小组】(缺席)' → [(name, mark, reason, party group)]; a bare
+    name is 出席."""
     found = []
     for part in re.split(r"[、,，;；\n]+", text(cell)):
         part = part.strip()
@@ -266,9 +270,9 @@ def split_participants(cell) -> list[tuple[str, str, str]]:
             continue
         m = _PARTICIPANT.match(part)
         if m:
-            found.append((compact(m["name"]), compact(m["mark"]) or "出席", text(m["reason"])))
+            found.append((compact(m["name"]), compact(m["mark"]) or "出席", text(m["reason"]), compact(m["group"])))
         else:
-            found.append((compact(part), "?", ""))
+            found.append((compact(part), "?", "", ""))
     return found
 
 
@@ -277,13 +281,13 @@ def extract_ledger(sheet: Sheet, table: Table) -> pd.DataFrame:
     records = []
     for r in data_rows(sheet, table, {**table.columns, **{i: f"x{i}" for i in extra_cols}}).to_dict("records"):
         details = {header: text(r[f"x{i}"]) for i, header in extra_cols.items() if text(r[f"x{i}"])}
-        for name, mark, reason in split_participants(r.get("participants")):
+        for name, mark, reason, group in split_participants(r.get("participants")):
             records.append(
                 {
                     "date_raw": r.get("date"),
                     "type_raw": text(r.get("types")),
                     "name": name,
-                    "party_group": details.get("所属党小组"),
+                    "party_group": group or details.get("所属党小组"),
                     "mark_raw": mark,
                     "note": reason or None,
                     "title": text(r.get("title")) or None,

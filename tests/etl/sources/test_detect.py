@@ -119,6 +119,21 @@ def test_meeting_ledger_participants_with_marks(tmp_path):
     assert '"应到人数": "4"' in recs["details"].iloc[0]
 
 
+def test_meeting_ledger_names_a_participants_party_group_in_lenticular_brackets(tmp_path):
+    """Two members of one name: 张三【第二党小组】 says which (etl ledger writes it so); a row's
+    所属党小组 holds for the participants that name none."""
+    rows = [
+        ["会议日期", "会议类型", "所属党小组", "参会人员名单"],
+        [dt.date(2020, 3, 25), "党小组会", "第一党小组", "张三【第二党小组】(请假)[事假]、张三、李四"],
+    ]
+    recs = read(fb.xlsx(tmp_path / "l.xlsx", {"台账": rows})).sheets[0].records
+    assert list(zip(recs["name"], recs["party_group"], recs["mark_raw"], recs["note"].fillna(""))) == [
+        ("张三", "第二党小组", "请假", "事假"),
+        ("张三", "第一党小组", "出席", ""),
+        ("李四", "第一党小组", "出席", ""),
+    ]
+
+
 def test_year_from_title_then_file_name_and_conflicts(tmp_path):
     rows = lambda title: [[title], ["姓名", "3月15日 主题党日"], ["张三", "√"]]  # noqa: E731
     ctx = lambda name, title, **kw: read(fb.xlsx(tmp_path / name, {"S": rows(title)}), **kw).sheets[0].context  # noqa: E731
