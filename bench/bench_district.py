@@ -35,6 +35,7 @@ from dashboard import queries  # noqa: E402
 from etl import demo_district, pipeline  # noqa: E402
 from etl.db import Database, engine_settings  # noqa: E402
 from etl.rules import rules_for  # noqa: E402
+from etl.scope import DISTRICT, SECRETARY  # noqa: E402
 from etl.scoring import engine  # noqa: E402
 from etl.scoring.period import month, parse  # noqa: E402
 from etl.sources.workbook import decode_csv_bytes  # noqa: E402
@@ -187,9 +188,9 @@ def pages(db: Database, runs: int) -> list[tuple[str, float, float, float, float
     logging.getLogger("streamlit").setLevel(logging.ERROR)  # bare mode: no "missing ScriptRunContext"
     sha = rules_for("").sha256
     with db.connect() as con:
-        names = queries.branches(con)
+        names = queries.branches(con, scope=DISTRICT)
         branch = names[len(names) // 2]
-        member_id = int(queries.member_options(con, branch)["member_id"].iloc[0])
+        member_id = int(queries.member_options(con, branch, scope=SECRETARY)["member_id"].iloc[0])
     period = month(YEAR, 11)
     out = []
     for page, calls in page_calls(branch, period, member_id).items():

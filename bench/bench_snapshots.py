@@ -47,6 +47,7 @@ from dashboard import queries  # noqa: E402
 from etl import branches, demo_small  # noqa: E402
 from etl.db import Database, engine_settings, require_branch, statement  # noqa: E402
 from etl.rules import rules_for  # noqa: E402
+from etl.scope import DISTRICT  # noqa: E402
 from etl.scoring.period import parse  # noqa: E402
 from etl.snapshot import export, importer, keys, manifest, report, tables, trust  # noqa: E402
 
@@ -150,12 +151,12 @@ def time_queries(paths: dict[str, Path], runs: int) -> dict[str, dict[str, float
     for name, path in paths.items():
         db = Database(path)
         with db.connect() as con:  # untimed: the modules imported, the file's pages in the OS cache
-            rows = queries.district_comparison(con, COMPARED)["branches"]
+            rows = queries.district_comparison(con, COMPARED, scope=DISTRICT)["branches"]
         assert rows["index"].notna().all(), "every branch should be compared"
         con = duckdb.connect(str(path), config=engine_settings())  # the warm one, kept open
         held.append(con)
-        comparison = lambda c: queries.district_comparison(c, COMPARED)  # noqa: E731
-        trend = lambda c: queries.district_trend(c, TREND)  # noqa: E731
+        comparison = lambda c: queries.district_comparison(c, COMPARED, scope=DISTRICT)  # noqa: E731
+        trend = lambda c: queries.district_trend(c, TREND, scope=DISTRICT)  # noqa: E731
         comparison(con), trend(con)
 
         def cold(fn, db=db):

@@ -1,44 +1,58 @@
-"""先锋指数看板 — `streamlit run dashboard/app.py`. Navigation, the demo banner and the data version;
+"""先锋指数看板 — `streamlit run dashboard/server.py` (the sign-in route in front of this script; see
+server.py). Who is asking, the navigation their role sees, the demo banner and the data version;
 every page is one file in views/ and only lays out.
 
 The page files live in views/, not pages/: a pages/ folder beside the entry script makes Streamlit
 route deep links itself (its legacy multipage mode) on a freshly started server, bypassing this file.
+
+Every page is registered for every caller, so a link to a page her role may not see opens that page's
+address with a refusal in Chinese, before any of its code runs (an unregistered address would get
+Streamlit's English "Page not found"); the menu in the sidebar lists only the pages she may see
+(auth.PAGES).
 """
 
 import streamlit as st
 
+from dashboard import auth, data
 from dashboard import components as ui
-from dashboard import data
 from dashboard import strings as S
 from etl.errors import VanguardError
 
 st.set_page_config(page_title=S.APP_TITLE, page_icon="★", layout="wide")
 
-navigation = st.navigation(
-    {
-        S.NAV_SECTION_DASHBOARD: [
-            st.Page("views/overview.py", title=S.PAGE_OVERVIEW, icon=":material/dashboard:", default=True),
-            st.Page("views/index.py", title=S.PAGE_INDEX, icon=":material/insights:"),
-            st.Page("views/stars.py", title=S.PAGE_STARS, icon=":material/star:"),
-            st.Page("views/orglife.py", title=S.PAGE_ORGLIFE, icon=":material/groups:"),
-            st.Page("views/study.py", title=S.PAGE_STUDY, icon=":material/menu_book:"),
-            st.Page("views/member.py", title=S.PAGE_MEMBER, icon=":material/person:"),
-            st.Page("views/glossary.py", title=S.PAGE_GLOSSARY, icon=":material/help:"),
-        ],
-        S.NAV_SECTION_DATA: [st.Page("views/upload.py", title=S.PAGE_UPLOAD, icon=":material/upload:")],
-        S.NAV_SECTION_DISTRICT: [
-            st.Page("views/district.py", title=S.PAGE_DISTRICT, icon=":material/leaderboard:"),
-            st.Page("views/branch_card.py", title=S.PAGE_BRANCH_CARD, icon=":material/badge:"),
-            st.Page("views/snapshot_import.py", title=S.PAGE_SNAPSHOT_IMPORT, icon=":material/move_to_inbox:"),
-        ],
-    }
-)
+
+def _pages(who: auth.Caller) -> tuple[dict[str, list], dict]:
+    """(the menu: sections of the pages this caller may open; every page by its address, for
+    st.navigation, with the spec that says who may open it)."""
+    default = next(p for p in auth.PAGES if auth.visible(p, who))
+    menu: dict[str, list] = {}
+    every = {}
+    for spec in auth.PAGES:
+        page = st.Page(spec.file, title=spec.title, icon=spec.icon, default=spec is default)
+        every[page.url_path] = (page, spec)
+        if auth.visible(spec, who):
+            menu.setdefault(spec.section, []).append(page)
+    return menu, every
+
 
 st.sidebar.markdown(f"### {S.APP_TITLE}")
-if data.is_demo():
-    st.warning(S.DEMO_BANNER, icon=":material/science:")
 try:
+    caller = auth.gate()
+    menu, every = _pages(caller)
+    navigation = st.navigation([page for page, _ in every.values()], position="hidden")
+    with st.sidebar:
+        for section, pages in menu.items():
+            st.caption(section)
+            for page in pages:
+                st.page_link(page)
+    auth.sidebar(caller)
+    if data.is_demo():
+        st.warning(S.DEMO_BANNER, icon=":material/science:")
     data.refresh_version()
-    navigation.run()
+    if auth.visible(every[navigation.url_path][1], caller):
+        navigation.run()
+    else:  # opened by its address: refused here, before the page's code runs
+        st.title(navigation.title)
+        st.error(S.PAGE_REFUSED, icon=":material/block:")
 except VanguardError as exc:  # any refusal a page meets is shown here, never as a traceback
     ui.refusal(exc)

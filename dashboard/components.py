@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import strings as S
-from etl import writers
+from etl import audit, writers
 from etl.errors import DatabaseBusy, VanguardError
 
 _LINKABLE = re.compile(r"www\.|://|@", re.IGNORECASE)
@@ -158,12 +159,26 @@ def file_name(name: str) -> str:
 SUBJECT_KEY = "_download_subject"
 
 
+def audited(make: Callable[[], bytes], shown_name: str) -> Callable[[], bytes]:
+    """``make`` that also puts the download in the audit log when the file is fetched. Who and which
+    branch are taken now, during the run: the file is made later, outside it."""
+    from dashboard import auth, data
+
+    who, branch, db = auth.caller().name, st.session_state.get("branch"), data.db()
+
+    def fetched() -> bytes:
+        audit.buffer_for(db).add(audit.Event("download", who, branch, shown_name))
+        return make()
+
+    return fetched
+
+
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """The very frame drawn, as CSV and xlsx."""
     row = st.container(horizontal=True, gap="small")
     row.download_button(
         S.DOWNLOAD_CSV,
-        lambda: to_csv(frame),  # made when clicked, not on every run of the page
+        audited(lambda: to_csv(frame), f"{file_name(name)}.csv"),  # made when clicked, not on every run
         f"{file_name(name)}.csv",
         "text/csv",
         key=f"csv-{key}",
@@ -172,7 +187,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     )
     row.download_button(
         S.DOWNLOAD_XLSX,
-        lambda: to_xlsx({name: frame}),
+        audited(lambda: to_xlsx({name: frame}), f"{file_name(name)}.xlsx"),
         f"{file_name(name)}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{key}",

@@ -16,9 +16,10 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import frames, queries
+from dashboard import strings as S
 from etl.db import Database, default_db_path
 from etl.rules import Rules, rules_for
-from etl.scope import SECRETARY, Scope
+from etl.scope import SECRETARY, OutOfScope, Scope
 
 VERSION_KEY = "_data_version"
 _BRANCH_VERSIONS = "_branch_versions"
@@ -43,13 +44,13 @@ def refresh_version() -> str:
     """Read the data versions once for this run (the app calls this at the top of every run): the
     database's, and each branch's, so one branch's upload leaves the other branches' caches alone."""
     path = db().path
-    version, branch_versions = _versions(str(path), _file_signature(path))
+    version, branch_versions = _versions(str(path), file_signature(path))
     st.session_state[_BRANCH_VERSIONS] = dict(branch_versions)
     st.session_state[VERSION_KEY] = version
     return version
 
 
-def _file_signature(path: Path) -> tuple:
+def file_signature(path: Path) -> tuple:
     """What changes whenever anything is written to the database: every write appends to its
     write-ahead log (path.wal) and a checkpoint rewrites the file itself. Opening the file costs
     40 ms; asking the file system costs microseconds."""
@@ -92,8 +93,12 @@ def rules(branch: str) -> Rules:
 
 
 def scope() -> Scope:
-    """Who is asking. Until sign-in exists (issue 12) every caller is a secretary of every branch."""
-    return st.session_state.get(SCOPE_KEY, SECRETARY)
+    """Who is asking: the scope dashboard/auth.py's gate() put here at the top of this run. Fails
+    closed — a run that has not passed the gate gets no data."""
+    found = st.session_state.get(SCOPE_KEY)
+    if found is None:
+        raise OutOfScope(S.NOT_SIGNED_IN)
+    return found
 
 
 SCOPE_KEY = "_scope"

@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard import frames
 from etl.db import find_branch, require_branch, statement
 from etl.rules import Rules
-from etl.scope import SECRETARY, Scope
+from etl.scope import Scope
 from etl.scoring import engine, explain, service
 from etl.scoring.period import Period, month, month_index, parse
 
@@ -26,7 +26,7 @@ def scoped(members: bool):
 
     def wrap(fn):
         @functools.wraps(fn)
-        def run(con, branch, *args, scope: Scope = SECRETARY):
+        def run(con, branch, *args, scope: Scope):
             scope.check(branch, members)
             return fn(con, branch, *args)
 
@@ -54,7 +54,7 @@ def data_versions(con) -> tuple[str, dict[str, tuple[str, int]]]:
     return ":".join(map(str, [*whole, len(rows)])), branches
 
 
-def branches(con, scope: Scope = SECRETARY) -> list[str]:
+def branches(con, *, scope: Scope) -> list[str]:
     return [r[0] for r in con.execute(_sql("branches")).fetchall() if scope.allows(r[0])]
 
 
@@ -198,7 +198,7 @@ DISTRICT_MIX = [
 ]
 
 
-def district_periods(con, scope: Scope = SECRETARY) -> list[str]:
+def district_periods(con, *, scope: Scope) -> list[str]:
     """Every period the district can compare, newest first within each grain: those its snapshots
     cover, and the quarters and years of the months with raw rows."""
     labels = set()
@@ -246,7 +246,7 @@ def _district_mix(con, rows: pd.DataFrame, ids: dict[str, int], period: Period) 
     return mix.assign(branch=mix["branch_id"].map(names)).drop(columns="branch_id")
 
 
-def district_comparison(con, period: Period, scope: Scope = SECRETARY) -> dict[str, pd.DataFrame]:
+def district_comparison(con, period: Period, *, scope: Scope) -> dict[str, pd.DataFrame]:
     """The district's table for ``period``: every branch in scope with its frozen (or else computed)
     堡垒指数, stars, compliance, rank, member star mix and change since the previous period, and
     which branches have no snapshot or a stale one. Branch level only, so every scope may call it."""
@@ -299,7 +299,7 @@ def _freshness(con, rows: pd.DataFrame, ids: dict[str, int], period: Period) -> 
     return status
 
 
-def district_trend(con, periods: list[Period], scope: Scope = SECRETARY) -> pd.DataFrame:
+def district_trend(con, periods: list[Period], *, scope: Scope) -> pd.DataFrame:
     """district.branch_rows of each period (oldest first), one frame: the district's indicators over time."""
     from etl.snapshot import district
 
@@ -324,7 +324,7 @@ def branch_card(con, branch: str, period: Period, periods: list[Period]) -> dict
     }
 
 
-def snapshot_imports(con, scope: Scope = SECRETARY) -> pd.DataFrame:
+def snapshot_imports(con, *, scope: Scope) -> pd.DataFrame:
     """Every imported snapshot file of the branches in scope, newest first."""
     from etl.snapshot import district
 

@@ -8,7 +8,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard import data
+from dashboard import auth, data
 from dashboard import strings as S
 from dashboard.uploads import current_user
 from etl.errors import VanguardError
@@ -84,6 +84,7 @@ def _reason(exc: VanguardError, name: str) -> str:
 def import_all(checked: list[Checked], allow_unsigned: bool) -> list[tuple[str, str]]:
     """Import every importable file, each in its own transaction through the one writer; (level,
     message) per file, in order. A file refused at import (its key revoked meanwhile) is said so."""
+    auth.require("import", what=S.WHAT_IMPORT)
     said = []
     for item in checked:
         if not item.importable(allow_unsigned):
@@ -102,6 +103,8 @@ def import_all(checked: list[Checked], allow_unsigned: bool) -> list[tuple[str, 
             branch=done.branch,
             period=done.period,
         )
+        if done.outcome in ("imported", "replaced", "signed_copy"):
+            auth.record("snapshot_import", done.branch, item.name, f"{done.period}，{done.outcome}")
         said.append(("success" if done.outcome in ("imported", "replaced", "signed_copy") else "info", words))
     return said
 
@@ -122,5 +125,9 @@ def key_path(branch: str) -> Path | None:
 def build(branch: str, period: Period, anonymize_names: bool) -> export.Built | None:
     """The branch's snapshot of ``period`` in memory (zip and report), signed when a key is
     configured; None when the period has nothing to freeze."""
+    auth.require("snapshot", branch, S.WHAT_SNAPSHOT)  # the branch's own secretary signs its snapshots
     data.scope().check(branch, members=True)  # a snapshot holds member rows: the branch's own people only
-    return export.build_one(data.db(), branch, period, key_path=key_path(branch), anonymize_names=anonymize_names)
+    built = export.build_one(data.db(), branch, period, key_path=key_path(branch), anonymize_names=anonymize_names)
+    if built is not None:
+        auth.record("snapshot_export", branch, period.label, S.AUDIT_SIGNED if built.fingerprint else S.AUDIT_UNSIGNED)
+    return built

@@ -258,6 +258,7 @@ TEMPLATE_NAMES = {
     "attendance": "考勤模板",
     "study": "学习强国积分模板",
     "assessment": "考评模板",
+    "record": "工作记录模板",
 }
 BUSY = "数据库正被{holder}占用（可能有人正在装载数据或运行命令行），请稍候几秒再试。"
 
@@ -550,3 +551,87 @@ EXPORT_NO_KEY = (
     "请管理本服务器的同志按使用说明的“快照”一节为本支部配置签名密钥。"
 )
 CODE_LABELS.update(freshness=FRESHNESS, source=SOURCES)
+
+# --- 登录与账号 (issue 12) ---
+SIGNIN_TITLE = "登录先锋指数看板"
+SIGNIN_USERNAME = "用户名"
+SIGNIN_PASSWORD = "密码"
+SIGNIN_SUBMIT = "登录"
+SIGNIN_HINT = "账号由支部书记或管理员建立。忘记密码请找支部书记（领导账号）或管理员重设。"
+SIGNIN_EXPIRED = "登录页已过期，请再输入一次。"
+SIGNIN_REFUSED_NON_LOCAL = (
+    "这个看板还没有任何账号，只能在本机（127.0.0.1）上使用。请管理员先用“python -m etl user add”建立第一个书记账号。"
+)
+NOT_SIGNED_IN = "请先登录。"
+SESSION_ENDED = "会话已结束（已退出登录、长时间未操作或账号已停用），请重新登录。"
+SIGNIN_LINK = "前往登录"
+SIGNED_IN_AS = "已登录：{label}"
+SIGNED_IN_SCOPE = "范围：{scope}"
+SCOPE_EVERY_BRANCH = "全部党支部"
+LOCAL_MODE = "本机模式：尚未建立账号，只在本机地址上提供服务，所有支部可见。"
+SIGN_OUT = "退出登录"
+SIGNED_OUT = "已退出登录。"
+NAV_SECTION_ACCOUNTS = "账号"
+PAGE_ACCOUNTS = "账号管理"
+PAGE_AUDIT = "审计日志"
+PAGE_REFUSED = "你的账号没有查看这个页面的权限。"
+ROLE_REFUSED = "你的账号（{role}）不能{what}。"
+WHAT_UPLOAD = "上传或装载数据"
+WHAT_UNDO = "撤销装载"
+WHAT_SNAPSHOT = "导出或签名快照"
+WHAT_IMPORT = "导入快照"
+WHAT_ACCOUNTS = "管理账号"
+
+ACCOUNTS_INTRO = (
+    "你可以为自己所管支部的领导建立账号、重设密码或停用账号。书记和区教育局账号由管理员用命令行建立"
+    "（python -m etl user add）。"
+)
+ACCOUNTS_TABLE = "账号"
+ACCOUNTS_COLUMNS = {
+    "username": "用户名",
+    "role": "角色",
+    "branches": "范围",
+    "created_at": "建立时间",
+    "created_by": "建立人",
+    "password_changed_at": "密码修改时间",
+    "disabled_at": "停用时间",
+}
+ACCOUNTS_ADD = "新建领导账号"
+ACCOUNTS_NEW_USERNAME = "用户名"
+ACCOUNTS_NEW_PASSWORD = "初始密码（至少 8 个字符，当面告诉对方）"
+ACCOUNTS_NEW_BRANCHES = "范围（党支部）"
+ACCOUNTS_ADD_BUTTON = "建立账号"
+ACCOUNTS_ADDED = "已建立领导账号“{username}”。"
+ACCOUNTS_RESET = "重设密码"
+ACCOUNTS_RESET_WHO = "账号"
+ACCOUNTS_RESET_PASSWORD = "新密码（至少 8 个字符）"
+ACCOUNTS_RESET_BUTTON = "重设密码"
+ACCOUNTS_RESET_DONE = "已重设“{username}”的密码；他的全部会话已结束。"
+ACCOUNTS_DISABLE = "停用账号"
+ACCOUNTS_DISABLE_BUTTON = "停用"
+ACCOUNTS_DISABLED = "已停用“{username}”。"
+ACCOUNTS_NONE_MANAGEABLE = "还没有你可以管理的领导账号。"
+ACCOUNTS_OWN_PASSWORD = "修改我的密码"
+ACCOUNTS_OLD_PASSWORD = "当前密码"
+ACCOUNTS_OWN_DONE = "密码已修改，请用新密码重新登录。"
+ACCOUNTS_OLD_WRONG = "当前密码不正确。"
+
+AUDIT_INTRO_BRANCHES = "你所管支部的操作记录（最新的在前），时间为北京时间。"
+AUDIT_INTRO_ALL = "全部支部和账号的操作记录（最新的在前），时间为北京时间。"
+AUDIT_SINCE = "起始日期"
+AUDIT_ACTION = "操作"
+AUDIT_COLUMNS = {
+    "happened_at": "时间",
+    "who": "操作人",
+    "via": "途径",
+    "action": "操作",
+    "branch": "党支部",
+    "target": "对象",
+    "detail": "说明",
+}
+AUDIT_VIA = {"app": "看板", "cli": "命令行"}
+AUDIT_EMPTY = "这段时间没有操作记录。"
+AUDIT_FILE = "{scope}_审计日志_{since}起"
+AUDIT_LOAD_DETAIL = "{kind}，装载 {rows} 行，替换 {replaced} 行"
+UNDO_NOT_THIS_BRANCH = "装载 #{load_id} 不是“{branch}”的装载，不能在这里撤销。"
+AUDIT_SIGNED, AUDIT_UNSIGNED = "已签名", "未签名"

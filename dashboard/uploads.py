@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, state
+from dashboard import auth, data, state
 from dashboard import strings as S
 from etl import load, pipeline
 from etl.errors import VanguardError
 from etl.normalize import text
 from etl.pipeline import Prepared
-from etl.sources import ParsedFile
+from etl.scope import OutOfScope
+from etl.sources import KIND_NAMES, ParsedFile
 
 _FLASH, _UNDO, _UNDONE = "upload-flash", "upload-undo-pending", "upload-undone"
 _LOADED, _BATCH, _BRANCH_PROBLEM = "upload-loaded", "upload-batch-outcome", "upload-branch-problem"
@@ -38,9 +39,18 @@ Progress = Callable[[float, str], None]
 
 
 def current_user() -> str:
-    """Who a load or an undo made on the dashboard is recorded as. There are no accounts yet
-    (docs/dashboard.md, 角色与账户), so it is always 看板上传; a sign-in replaces this function."""
-    return S.UPLOAD_USER
+    """Who a load, an undo or an import made on the dashboard is recorded as: the signed-in person
+    (看板上传 in local mode, where nobody signs in)."""
+    return auth.caller().name
+
+
+def _audit_load(prepared: Prepared, result: load.LoadResult) -> None:
+    if result.load_id is None or result.repeat_of or result.dry_run:
+        return
+    detail = S.AUDIT_LOAD_DETAIL.format(
+        kind=KIND_NAMES.get(prepared.kind, prepared.kind), rows=result.rows_loaded, replaced=result.rows_replaced
+    )
+    auth.record("load", prepared.branch, f"#{result.load_id} {prepared.parsed.file_name}", detail)
 
 
 @dataclass
@@ -264,6 +274,7 @@ def pending(items: list[Checked]) -> list[Checked]:
 # -- loading and undoing ----------------------------------------------------------------------------
 def confirm_load(checked: Checked, partial: bool, progress: Progress) -> load.LoadResult:
     """Load one checked file; the outcome is shown after the rerun. Refusals propagate."""
+    auth.require("upload", checked.prepared.branch, S.WHAT_UPLOAD)
     result = pipeline.commit(data.db(), checked.prepared, current_user(), partial=partial, progress=progress)
     _after_load(checked.prepared, result)
     _flash(S.UPLOAD_TOAST_ONE.format(name=checked.name, load_id=result.load_id))
@@ -272,6 +283,7 @@ def confirm_load(checked: Checked, partial: bool, progress: Progress) -> load.Lo
 
 def _after_load(prepared: Prepared, result: load.LoadResult) -> None:
     """A load is done: its card will say so, and the branch it went into is the one every page shows."""
+    _audit_load(prepared, result)
     if result.load_id is not None:
         _remember_loaded(prepared, result)
         st.session_state[state.CHOSEN["branch"]] = prepared.branch
@@ -305,6 +317,7 @@ def load_batch(
     database as the files before it left it and loaded in its own transaction by the same
     pipeline.commit as one file's 确认装载; stop at the first file that fails its check or is
     refused. ``progress`` hears one fraction for the whole batch. The outcome is kept for the rerun."""
+    auth.require("upload", branch, S.WHAT_UPLOAD)
     kinds = _kinds(files)
     ordered = _ordered(files, kinds, year)
     outcome, n = BatchOutcome(batch_id(files)), len(ordered)
@@ -355,13 +368,14 @@ def batch_outcome(files: list[tuple[str, bytes]]) -> BatchOutcome | None:
     return outcome if outcome is not None and outcome.batch == batch_id(files) else None
 
 
-def request_undo(load_id: int) -> None:
-    st.session_state[_UNDO] = load_id
+def request_undo(branch: str, load_id: int) -> None:
+    st.session_state[_UNDO] = (branch, load_id)
 
 
 def pending_undo() -> int | None:
     """The load waiting for the user to confirm its undo."""
-    return st.session_state.get(_UNDO)
+    pending = st.session_state.get(_UNDO)
+    return pending[1] if pending else None
 
 
 def cancel_undo() -> None:
@@ -370,8 +384,12 @@ def cancel_undo() -> None:
 
 def confirm_undo() -> dict:
     """Undo the pending load; the outcome is shown after the rerun. Refusals propagate."""
-    load_id = st.session_state.pop(_UNDO)
+    branch, load_id = st.session_state.pop(_UNDO)
+    auth.require("undo", branch, S.WHAT_UNDO)
+    if load_id not in set(data.load_history(branch)["load_id"]):  # only a load of a branch in her scope
+        raise OutOfScope(S.UNDO_NOT_THIS_BRANCH.format(load_id=load_id, branch=branch))
     done = load.undo_load(data.db(), load_id, current_user())
+    auth.record("undo", done["branch"], f"#{load_id} {done['file_name']}")
     message = S.HISTORY_UNDONE.format(load_id=load_id)
     _flash(message)
     st.session_state[_UNDONE] = message

@@ -1,8 +1,8 @@
 """Who may see what: a caller's role and the branches it covers, passed to every query.
 
-Sign-in does not exist yet; until it does every caller is a 书记 of every branch (``SECRETARY``), so
-nothing changes for today's users. The query layer already takes a scope and refuses what lies
-outside it, so accounts only have to build the right Scope.
+A signed-in account gives its scope (etl.accounts.Account.scope); the app's local mode, before any
+account exists, is a 书记 of every branch (``SECRETARY``). Every query takes the caller's scope as a
+required keyword and refuses what lies outside it.
 
 - 书记 secretary: everything of her branches, member names included.
 - 领导 leadership: her branches' pages, member names included (who needs attention, a 党员档案).
@@ -51,3 +51,4 @@ class Scope:
 
 
 SECRETARY = Scope()
+DISTRICT = Scope("district")

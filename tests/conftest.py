@@ -53,6 +53,22 @@ def loaded_roster(db, roster_file):
     return result
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cookie_secret(tmp_path_factory):
+    """The session cookie's signing secret in a test folder, never the user's ~/.config (browser
+    tests' servers inherit the variable)."""
+    import os
+
+    path = tmp_path_factory.mktemp("secret") / "cookie-secret"
+    kept = os.environ.get("VANGUARD_SECRET_FILE")
+    os.environ["VANGUARD_SECRET_FILE"] = str(path)
+    yield path
+    if kept is None:
+        os.environ.pop("VANGUARD_SECRET_FILE", None)
+    else:
+        os.environ["VANGUARD_SECRET_FILE"] = kept
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Database:
     """The demo branch's year, built once per test session and shared: never change it (tests that

@@ -136,7 +136,7 @@ def report_card(item: uploads.Checked) -> None:
     st.dataframe(report, hide_index=True, key=f"report-{item.name}")
     st.download_button(
         S.UPLOAD_REPORT_DOWNLOAD,
-        ui.to_xlsx({S.REPORT_SHEET: report}),
+        ui.audited(lambda: ui.to_xlsx({S.REPORT_SHEET: report}), f"{item.name}-{S.REPORT_SHEET}.xlsx"),
         f"{item.name}-{S.REPORT_SHEET}.xlsx",
         key=f"report-dl-{item.name}",
         on_click="ignore",
@@ -206,7 +206,7 @@ def undo_step(labels: dict[int, str]) -> None:
     # rather than keeping a pick made when that load did not exist yet.
     pick = cols[0].selectbox(S.HISTORY_UNDO_PICK, options, format_func=labels.get, key=f"undo-pick-{newest}")
     if cols[1].button(S.HISTORY_UNDO, key="undo"):
-        uploads.request_undo(pick)
+        uploads.request_undo(branch, pick)
     pending = uploads.pending_undo()
     if pending not in labels:
         return
@@ -251,7 +251,7 @@ def export_step(branch: str) -> None:
     stem = f"{branch}_{label}"
     row.download_button(
         S.EXPORT_ZIP,
-        built.zip_bytes,
+        ui.audited(lambda: built.zip_bytes, f"{stem}.zip"),
         f"{stem}.zip",
         "application/zip",
         key="export-zip",
@@ -260,7 +260,7 @@ def export_step(branch: str) -> None:
     )
     row.download_button(
         S.EXPORT_REPORT,
-        built.report_bytes,
+        ui.audited(lambda: built.report_bytes, f"{stem}.xlsx"),
         f"{stem}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="export-report",

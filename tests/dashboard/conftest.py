@@ -17,7 +17,9 @@ PAGES = {
     "member": "views/member.py",
     "glossary": "views/glossary.py",
     "upload": "views/upload.py",
+    "audit": "views/audit.py",
 }
+SIGNED_IN_PAGES = {**PAGES, "accounts": "views/accounts.py", "district": "views/district.py"}
 
 
 @pytest.fixture
@@ -33,4 +35,22 @@ def open_page(monkeypatch, db: Database, page: str, timeout: float = 120) -> App
     at.run()
     if page != "overview":
         at.switch_page(PAGES[page]).run()
+    return at
+
+
+def open_page_as(monkeypatch, db: Database, token: str, page: str, timeout: float = 120) -> AppTest:
+    """open_page for a signed-in browser whose session cookie holds ``token`` (AppTest cannot send
+    cookies, so the one function that reads the cookie is replaced; its signature and the session
+    behind it are checked as in a browser)."""
+    from dashboard import auth
+
+    from dashboard import session_cookie
+
+    cookie = session_cookie.sign(token) if token else None
+    monkeypatch.setattr(auth, "request_cookie", lambda: cookie)
+    monkeypatch.setenv("VANGUARD_DB", str(db.path))
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    at.run()
+    if page is not None:
+        at.switch_page(SIGNED_IN_PAGES[page]).run()
     return at

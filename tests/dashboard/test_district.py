@@ -11,7 +11,7 @@ from dashboard import queries
 from dashboard import strings as S
 from dashboard.components import literal
 from etl.db import Database
-from etl.scope import Scope
+from etl.scope import SECRETARY, Scope
 from etl.scoring.period import parse
 from tests.dashboard.conftest import APP
 from tests.snapshot_builders import DEMO, OTHER, district, two_branches
@@ -59,7 +59,7 @@ def test_the_numbers_are_the_snapshots_numbers(district_db, demo_db):
     from etl.scoring import service
 
     with district_db.connect() as con:
-        rows = queries.district_comparison(con, parse("2025-Q4"))["branches"].set_index("branch")
+        rows = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"].set_index("branch")
     own = service.scores(demo_db, DEMO, "2025-Q4", "branch").iloc[0]
     assert rows.loc[DEMO, "index"] == pytest.approx(own["index"], abs=1e-9)
     assert rows.loc[DEMO, "stars"] == own["stars"]
@@ -165,7 +165,7 @@ def test_a_district_server_with_raw_rows_compares_them_too(monkeypatch, demo_db)
     assert list(ranking["党支部"]) == [DEMO]
     assert list(ranking["快照状态"]) == [S.FRESHNESS["raw"]]
     with demo_db.connect() as con:
-        rows = queries.district_comparison(con, parse("2025-Q4"))["branches"]
+        rows = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"]
     from etl.scoring import service
 
     assert rows["index"].iloc[0] == pytest.approx(service.scores(demo_db, DEMO, "2025-Q4", "branch")["index"].iloc[0])
@@ -185,7 +185,7 @@ def test_a_snapshot_wins_over_raw_rows_and_a_later_change_is_flagged(tmp_path, d
     quarter = next(p for p in snapshot_files[DEMO] if p.name.endswith("2025-Q4.zip"))
     importer.import_file(both, quarter, allow_unsigned=False, user="测试")
     with both.connect() as con:
-        row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
+        row = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"].iloc[0]
     assert (row["source"], row["freshness"]) == ("snapshot", "ok")
     loads = load.list_loads(both, DEMO)
     first_half = int(
@@ -193,12 +193,12 @@ def test_a_snapshot_wins_over_raw_rows_and_a_later_change_is_flagged(tmp_path, d
     )
     load.undo_load(both, first_half, "测试")  # January to June: the fourth quarter's snapshot still holds
     with both.connect() as con:
-        row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
+        row = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"].iloc[0]
     assert row["freshness"] == "ok"
     last = int(loads["load_id"].max())  # the year's appraisal: it bears on the fourth quarter
     load.undo_load(both, last, "测试")
     with both.connect() as con:
-        row = queries.district_comparison(con, parse("2025-Q4"))["branches"].iloc[0]
+        row = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"].iloc[0]
     assert (row["source"], row["freshness"]) == ("snapshot", "changed")
 
 
@@ -225,7 +225,7 @@ def test_missing_and_early_snapshots_are_named(tmp_path, demo_db, snapshot_files
     )
     importer.import_file(db, early.exported[0].zip_path, allow_unsigned=False, user="测试")
     with db.connect() as con:
-        rows = queries.district_comparison(con, parse("2025-Q4"))["branches"].set_index("branch")
+        rows = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"].set_index("branch")
     assert rows.loc[DEMO, "freshness"] == "early"
     assert rows.loc["城东小学党支部", "freshness"] == "missing"
     assert rows.loc["城东小学党支部", "rank"] is pd.NA

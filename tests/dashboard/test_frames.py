@@ -3,6 +3,7 @@ translate them."""
 
 from dashboard import components, frames, queries
 from etl.rules import load_rules
+from etl.scope import SECRETARY
 from etl.scoring.period import parse
 
 BRANCH = "实验学校党支部"
@@ -11,7 +12,9 @@ RULES = load_rules()
 
 def test_monthly_trends_and_star_counts(demo_db):
     with demo_db.connect() as con:
-        branch, members = frames.trend(queries.page_scores(con, BRANCH, parse("2025-06"), RULES), parse("2025-06"))
+        branch, members = frames.trend(
+            queries.page_scores(con, BRANCH, parse("2025-06"), RULES, scope=SECRETARY), parse("2025-06")
+        )
     assert list(branch["period"]) == [f"2025-{m:02d}" for m in range(1, 13)]
     counts = frames.star_counts(members)
     assert counts.groupby("period")["count"].sum().eq(members.dropna(subset=["stars"]).groupby("period").size()).all()
@@ -20,8 +23,8 @@ def test_monthly_trends_and_star_counts(demo_db):
 
 def test_star_moves_between_periods(demo_db):
     with demo_db.connect() as con:
-        nov = queries.member_scores(con, BRANCH, parse("2025-11"), RULES)
-        dec = queries.member_scores(con, BRANCH, parse("2025-12"), RULES)
+        nov = queries.member_scores(con, BRANCH, parse("2025-11"), RULES, scope=SECRETARY)
+        dec = queries.member_scores(con, BRANCH, parse("2025-12"), RULES, scope=SECRETARY)
     moves = frames.star_moves(dec, nov)
     ups, downs = moves[moves["move"] == "up"], moves[moves["move"] == "down"]
     assert (ups["stars"] > ups["previous_stars"]).all() and (downs["stars"] < downs["previous_stars"]).all()
@@ -33,9 +36,11 @@ def test_star_moves_between_periods(demo_db):
 def test_trends_follow_the_grain(demo_db):
     """A quarter's page trends by quarter, a year's by year; the chosen period is among them."""
     with demo_db.connect() as con:
-        quarters, _ = frames.trend(queries.page_scores(con, BRANCH, parse("2025-Q3"), RULES), parse("2025-Q3"))
-        years, _ = frames.trend(queries.page_scores(con, BRANCH, parse("2025"), RULES), parse("2025"))
-        scores = queries.page_scores(con, BRANCH, parse("2025-01"), RULES)
+        quarters, _ = frames.trend(
+            queries.page_scores(con, BRANCH, parse("2025-Q3"), RULES, scope=SECRETARY), parse("2025-Q3")
+        )
+        years, _ = frames.trend(queries.page_scores(con, BRANCH, parse("2025"), RULES, scope=SECRETARY), parse("2025"))
+        scores = queries.page_scores(con, BRANCH, parse("2025-01"), RULES, scope=SECRETARY)
     assert list(quarters["period"]) == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"]
     assert list(years["period"]) == ["2025"]  # the years before have no data: not zeros
     assert "2024-12" in set(scores["periods"]["period"])  # January's page knows the month before it
@@ -49,12 +54,12 @@ def test_every_panel_of_a_page_reads_one_scoring_pass(demo_db, monkeypatch):
     real = engine.member_frames
     monkeypatch.setattr(engine, "member_frames", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
     with demo_db.connect() as con:
-        scores = queries.page_scores(con, BRANCH, parse("2025-11"), RULES)
+        scores = queries.page_scores(con, BRANCH, parse("2025-11"), RULES, scope=SECRETARY)
     assert len(calls) == 1 and len(calls[0]) == 13  # the year's months, and the year itself
     summary = frames.period_summary(scores, parse("2025-11"))
     before = frames.period_summary(scores, parse("2025-10"))
     with demo_db.connect() as con:
-        alone = queries.branch_summary(con, BRANCH, parse("2025-11"), RULES)
+        alone = queries.branch_summary(con, BRANCH, parse("2025-11"), RULES, scope=SECRETARY)
     for key in ("index", "member_mean", "compliance_rate", "attendance_rate", "participation", "stars"):
         assert summary[key] == alone[key] or abs(summary[key] - alone[key]) < 1e-9, key
     assert before["members_scored"] > 0
@@ -62,7 +67,9 @@ def test_every_panel_of_a_page_reads_one_scoring_pass(demo_db, monkeypatch):
 
 def test_study_by_group_has_no_individual_ranking(demo_db):
     with demo_db.connect() as con:
-        _, members = frames.trend(queries.page_scores(con, BRANCH, parse("2025-06"), RULES), parse("2025-06"))
+        _, members = frames.trend(
+            queries.page_scores(con, BRANCH, parse("2025-06"), RULES, scope=SECRETARY), parse("2025-06")
+        )
     groups = frames.study_by_group(members)
     assert set(groups.columns) == {"period", "party_group", "participation", "avg_daily"}
     assert "全支部" in set(groups["party_group"]) and "member" not in groups
@@ -76,8 +83,10 @@ def test_alerts_say_why_and_put_the_most_urgent_first(demo_db):
 
     period = parse("2025-11")
     with demo_db.connect() as con:
-        scores = queries.page_scores(con, BRANCH, period, RULES)
-        alerts = frames.alerts(scores, period, queries.veto_watch(con, BRANCH, period, RULES), load_rules())
+        scores = queries.page_scores(con, BRANCH, period, RULES, scope=SECRETARY)
+        alerts = frames.alerts(
+            scores, period, queries.veto_watch(con, BRANCH, period, RULES, scope=SECRETARY), load_rules()
+        )
     helped = alerts["needs_help"]
     assert not helped.empty and helped["why"].str.len().gt(0).all()
     assert helped["why"].iloc[0].startswith("清零")  # 有偿家教 in November: a veto comes first
@@ -108,7 +117,9 @@ def test_groups_keep_their_numbers_order():
 
 def test_members_ordered_by_group_then_pinyin(demo_db):
     with demo_db.connect() as con:
-        members = frames.period_members(queries.page_scores(con, BRANCH, parse("2025-06"), RULES), parse("2025-06"))
+        members = frames.period_members(
+            queries.page_scores(con, BRANCH, parse("2025-06"), RULES, scope=SECRETARY), parse("2025-06")
+        )
     groups = members["party_group"].tolist()
     assert groups == sorted(groups, key=frames.group_key)
     first = members[members["party_group"] == "第一党小组"]["member"].tolist()
@@ -117,7 +128,7 @@ def test_members_ordered_by_group_then_pinyin(demo_db):
 
 def test_attendance_heat_map_rows_by_group_then_attendance(demo_db):
     with demo_db.connect() as con:
-        matrix = queries.attendance_matrix(con, BRANCH, parse("2025-Q3"))
+        matrix = queries.attendance_matrix(con, BRANCH, parse("2025-Q3"), scope=SECRETARY)
     rows = matrix.drop_duplicates("member")
     assert rows["party_group"].tolist() == sorted(rows["party_group"].tolist(), key=frames.group_key)
 

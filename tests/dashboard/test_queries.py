@@ -3,6 +3,7 @@
 from dashboard import frames, queries
 from etl import load
 from etl.rules import load_rules
+from etl.scope import SECRETARY
 from etl.scoring.period import parse
 from tests import filebuilders as fb
 from tests.conftest import load_path
@@ -39,14 +40,14 @@ def test_the_data_version_changes_with_every_load_and_undo(db, roster_file, tmp_
 
 def test_periods_come_from_activity_not_from_an_appraisal_date(demo_db):
     with demo_db.connect() as con:
-        months = queries.data_months(con, BRANCH)
+        months = queries.data_months(con, BRANCH, scope=SECRETARY)
     assert months[0].label == "2025-01" and months[-1].label == "2025-12"  # the appraisal held 2026-01 is not a period
 
 
 def test_branch_summary_matches_the_scores(demo_db):
     with demo_db.connect() as con:
-        summary = queries.branch_summary(con, BRANCH, parse("2025-Q3"), RULES)
-        members = queries.member_scores(con, BRANCH, parse("2025-Q3"), RULES)
+        summary = queries.branch_summary(con, BRANCH, parse("2025-Q3"), RULES, scope=SECRETARY)
+        members = queries.member_scores(con, BRANCH, parse("2025-Q3"), RULES, scope=SECRETARY)
     assert abs(summary["member_mean"] - members["index"].mean()) < 1e-9
     assert 0 < summary["attendance_rate"] < 1 and 0 <= summary["participation"] <= 1
     assert summary["attendance_rate"] == members["attended"].sum() / members["expected"].sum()
@@ -55,14 +56,14 @@ def test_branch_summary_matches_the_scores(demo_db):
 def test_alerts_name_the_member_heading_for_the_absence_veto(demo_db):
     with demo_db.connect() as con:
         october = frames.alerts(
-            queries.page_scores(con, BRANCH, parse("2025-10"), RULES),
+            queries.page_scores(con, BRANCH, parse("2025-10"), RULES, scope=SECRETARY),
             parse("2025-10"),
-            queries.veto_watch(con, BRANCH, parse("2025-10"), RULES),
+            queries.veto_watch(con, BRANCH, parse("2025-10"), RULES, scope=SECRETARY),
         )
         q3 = frames.alerts(
-            queries.page_scores(con, BRANCH, parse("2025-Q3"), RULES),
+            queries.page_scores(con, BRANCH, parse("2025-Q3"), RULES, scope=SECRETARY),
             parse("2025-Q3"),
-            queries.veto_watch(con, BRANCH, parse("2025-Q3"), RULES),
+            queries.veto_watch(con, BRANCH, parse("2025-Q3"), RULES, scope=SECRETARY),
         )
     # The demo's member who stopped coming in July has four all-absent months by October: two to go.
     assert list(october["veto_watch"]["run"]) == [4]
@@ -80,10 +81,15 @@ def test_queries_are_scoped_to_their_branch(demo_db, tmp_path):
     other = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER})
     load_path(two, other, branch="二中党支部")
     with two.connect() as con:
-        assert queries.member_options(con, "二中党支部")["name"].tolist() == ["张三", "李四", "王五", "赵六"]
-        assert queries.data_months(con, "二中党支部") == []
-        assert "二中党支部" in queries.branches(con)
-        assert len(queries.load_history(con, "二中党支部")) == 1
+        assert queries.member_options(con, "二中党支部", scope=SECRETARY)["name"].tolist() == [
+            "张三",
+            "李四",
+            "王五",
+            "赵六",
+        ]
+        assert queries.data_months(con, "二中党支部", scope=SECRETARY) == []
+        assert "二中党支部" in queries.branches(con, scope=SECRETARY)
+        assert len(queries.load_history(con, "二中党支部", scope=SECRETARY)) == 1
 
 
 def test_every_query_refuses_what_lies_outside_the_callers_scope(demo_db):
@@ -110,4 +116,4 @@ def test_every_query_refuses_what_lies_outside_the_callers_scope(demo_db):
         assert queries.branch_summary(con, BRANCH, parse("2025-06"), RULES, scope=district)["index"] is not None
         assert BRANCH in queries.branches(con, scope=district)
         # the default caller (no sign-in yet) is a secretary of every branch
-        assert not queries.member_options(con, BRANCH).empty
+        assert not queries.member_options(con, BRANCH, scope=SECRETARY).empty

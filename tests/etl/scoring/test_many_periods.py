@@ -6,6 +6,7 @@ import pytest
 from etl import demo
 from etl.db import require_branch
 from etl.rules import load_rules
+from etl.scope import SECRETARY
 from etl.scoring import engine
 from etl.scoring.period import month, parse
 
@@ -42,6 +43,6 @@ def test_the_trend_takes_one_scoring_query(demo_db, monkeypatch):
     real = engine.member_frames
     monkeypatch.setattr(engine, "member_frames", lambda *a, **k: calls.append(a[2]) or real(*a, **k))
     with demo_db.connect() as con:
-        scores = queries.page_scores(con, demo.BRANCH, month(2025, 6), load_rules())
+        scores = queries.page_scores(con, demo.BRANCH, month(2025, 6), load_rules(), scope=SECRETARY)
     assert len(calls) == 1 and len(calls[0]) == 13 and len(scores["branch"]) == 13  # months and the year
     assert calls[0][0] == month(2025, 1)
