@@ -38,6 +38,10 @@ FACT_TABLES = {
         ["member_id", "item", "date", "year"],
         ["member_id", "item", "date", "year", "grade", "points", "level", "note", "src_sheet", "src_row"],
     ),
+    "records": (
+        ["branch_id", "date", "record_type", "subject"],
+        ["date", "record_type", "subject", "member_id", "leader", "topic", "details", "src_sheet", "src_row"],
+    ),
 }
 ROSTER_COLUMNS = CLEAN_COLUMNS  # what roster validation produces is what the roster load writes
 DATE_COLUMNS = {"date", "as_of", "birth", "joined", "transferred_in", "transferred_out"}

@@ -57,6 +57,11 @@ class MemberMatcher:
         self._groups = self.roster["_group"].to_numpy()
         self._cache: dict[tuple, int | Unmatched] = {}
 
+    def knows(self, name) -> bool:
+        """Whether any member (present or left) has this name: an unmatched name that some member has
+        is ambiguous, not a stranger."""
+        return compact(name) in self._by_name
+
     def match(self, name, code="", group="") -> int | Unmatched:
         key = (compact(name), compact(code), compact(group))
         if key not in self._cache:

@@ -220,6 +220,41 @@ def activity_types_in(value) -> list[str]:
     return found
 
 
+# --- record types (工作记录) -----------------------------------------------------------------------
+# Plan evidence that is not 三会一课 (etl/sources/records.py). A reading vocabulary like the activity
+# types above, not a rule: no score depends on it, so it lives here rather than in the rules file.
+RECORD_TYPES = ("廉政专题会", "谈心谈话", "走访慰问", "承诺书", "政治学习", "春训", "冬训")
+_RECORD_SYNONYMS = {
+    "廉政专题会": ["廉政专题会", "党风廉政建设专题会", "廉政专题会议", "党风廉政建设专题会议", "党风廉政专题会"],
+    "谈心谈话": ["谈心谈话", "谈话", "谈心", "谈心谈话记录"],
+    "走访慰问": ["走访慰问", "走访", "慰问", "慰问走访"],
+    "承诺书": ["承诺书", "廉洁承诺书", "师德承诺书", "清廉教育承诺书", "廉洁从教承诺书", "签订承诺书"],
+    "政治学习": ["政治学习", "教职工政治学习", "政治理论学习", "教师政治学习"],
+    "春训": ["春训", "春季培训", "党员春训"],
+    "冬训": ["冬训", "冬季培训", "党员冬训"],
+}
+_RECORD_LOOKUP = sorted(((s, t) for t, ss in _RECORD_SYNONYMS.items() for s in ss), key=lambda p: -len(p[0]))
+
+
+def record_type(value) -> str | None:
+    """The canonical record type of a typed value ('党风廉政建设专题会' → 廉政专题会); None if none.
+    An attendance layout asks activity_type first: there 春训 is the activity 春训冬训."""
+    key = compact(value)
+    return next((canonical for synonym, canonical in _RECORD_LOOKUP if key == synonym), None)
+
+
+def record_types_in(value) -> list[str]:
+    """Every record type named inside a text (a sheet name or title: '2025年谈心谈话记录表'), in the
+    order of the catalogue."""
+    s, found = compact(value), []
+    for synonym, canonical in _RECORD_LOOKUP:
+        if synonym in s:
+            s = s.replace(synonym, "\0")
+            if canonical not in found:
+                found.append(canonical)
+    return found
+
+
 # --- other values ------------------------------------------------------------------------------
 def category(value) -> str | None:
     return {"正式": "正式", "正式党员": "正式", "预备": "预备", "预备党员": "预备"}.get(compact(value))

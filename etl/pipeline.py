@@ -15,7 +15,7 @@ from etl.db import Database, find_branch, statement
 from etl.errors import LoadRefused
 from etl.members import MemberMatcher, empty_roster
 from etl.rules import Rules, rules_for
-from etl.sources import ParsedFile, assessment, attendance, read_file, roster, study
+from etl.sources import ParsedFile, assessment, attendance, read_file, records, roster, study
 from etl.validate import Report
 
 __all__ = ["Prepared", "commit", "current_roster", "read_file", "validate"]
@@ -65,10 +65,17 @@ def validate(db: Database, branch: str, parsed: ParsedFile, rules: Rules | None 
     if kind == "roster":
         frames = [roster.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
         prepared.frames["roster"] = pd.concat(frames, ignore_index=True)
-    elif kind == "attendance":
-        pairs = [attendance.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
+    elif kind in ("attendance", "record"):  # one file may hold both: a ledger's 专题会 rows are records
+        pairs, recorded = [], []
+        for s in parsed.sheets:
+            if s.context.table.kind == "record":
+                recorded.append(records.validate(s.records, s.context, report, matcher, rules))
+                continue
+            rows, raw_records = records.split_attendance(s.records)
+            pairs.append(attendance.validate(rows, s.context, report, matcher, rules))
+            recorded.append(records.validate(raw_records, s.context, report, matcher, rules))
         rows, meetings = attendance.finish([p[0] for p in pairs], [p[1] for p in pairs], report)
-        prepared.frames.update(attendance=rows, meetings=meetings)
+        prepared.frames.update(attendance=rows, meetings=meetings, records=records.finish(recorded, report))
     elif kind == "study":
         pairs = [study.validate(s.records, s.context, report, matcher, rules) for s in parsed.sheets]
         daily, totals = study.finish([p[0] for p in pairs], [p[1] for p in pairs], report)

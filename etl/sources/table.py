@@ -18,7 +18,10 @@ from etl.sources.workbook import Sheet, column_letter
 
 HEADER_SCAN_ROWS = 30
 TOTAL_WORDS = ("合计", "总计", "小计", "总数")
-SENSITIVE = re.compile(r"身份证|证件号|手机|电话|联系方式")
+PERSONAL = re.compile(r"身份证|证件号|手机|电话|联系方式")
+# What was said in a 谈心谈话 is never stored (谈话内容, 谈话记录, 谈心情况 …; not 谈话记录人, a person).
+CONVERSATION = re.compile(r"(谈话|谈心|交谈)(主要)?(内容|记录(?!人)|要点|情况|纪要|摘要|提纲)")
+SENSITIVE = re.compile(f"{PERSONAL.pattern}|{CONVERSATION.pattern}")
 
 
 @dataclass

@@ -48,6 +48,15 @@ def _attendance_file(tmp_path, rng: random.Random, step: int):
     return fb.csv_file(tmp_path / f"考勤{step}.csv", rows)
 
 
+def _record_file(tmp_path, rng: random.Random, step: int):
+    rows = [["日期", "类型", "对象", "负责人"]] + [
+        [f"2025-03-{day:02d}", kind, "、".join(rng.sample(NAMES, 2)), rng.choice(NAMES)]
+        for day in rng.sample([5, 15, 25], 2)
+        for kind in rng.sample(["谈心谈话", "走访慰问"], 1)
+    ]
+    return fb.csv_file(tmp_path / f"记录{step}.csv", rows)
+
+
 def _roster_file(tmp_path, rng: random.Random, step: int):
     """A full roster of some of the members (the others become 离开), sometimes with a new one."""
     kept = [r for r in fb.ROSTER[2:] if rng.random() < 0.8] or fb.ROSTER[2:3]
@@ -62,7 +71,7 @@ def test_the_flag_marks_what_the_definition_names_after_any_loads_and_undos(tmp_
         if live and rng.random() < 0.35:
             load.undo_load(db, live.pop(rng.randrange(len(live))), "测试")
         else:
-            make = rng.choice([_study_file, _attendance_file, _roster_file])
+            make = rng.choice([_study_file, _attendance_file, _roster_file, _record_file])
             options = {"partial": rng.random() < 0.3} if make is _roster_file else {}
             options["dry_run"] = rng.random() < 0.15  # a preview runs the load and rolls it back
             prepared, result = load_path(db, make(tmp_path, rng, step), **options)

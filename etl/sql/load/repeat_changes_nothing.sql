@@ -7,6 +7,7 @@ WITH written AS (
     UNION ALL SELECT count(*) FROM study_daily WHERE load_id = $load_id
     UNION ALL SELECT count(*) FROM study_totals WHERE load_id = $load_id
     UNION ALL SELECT count(*) FROM assessments WHERE load_id = $load_id
+    UNION ALL SELECT count(*) FROM records WHERE load_id = $load_id
     UNION ALL SELECT count(*) FROM member_versions WHERE load_id = $load_id
 ),
 live AS (
@@ -15,6 +16,7 @@ live AS (
     UNION ALL SELECT count(*) FROM live_study_daily WHERE branch_id = $branch_id AND load_id = $load_id
     UNION ALL SELECT count(*) FROM live_study_totals WHERE branch_id = $branch_id AND load_id = $load_id
     UNION ALL SELECT count(*) FROM live_assessments WHERE branch_id = $branch_id AND load_id = $load_id
+    UNION ALL SELECT count(*) FROM live_records WHERE branch_id = $branch_id AND load_id = $load_id
     UNION ALL SELECT count(*) FROM live_member_versions WHERE branch_id = $branch_id AND load_id = $load_id
 )
 SELECT (SELECT sum(n) FROM written) = (SELECT sum(n) FROM live)
