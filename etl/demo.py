@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl import pipeline, writers
+from etl import demo_records, pipeline, writers
 from etl.db import Database
 
 YEAR = 2025
@@ -324,8 +324,8 @@ def assessment_file(folder: Path, rng: random.Random, year: Year) -> Path:
 
 
 def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
-    """The demo branch's seven files. One random stream, drawn from in a fixed order, so the files
-    are the same on every machine and in every process."""
+    """The demo branch's eight files (the last, its 工作记录, from etl/demo_records.py). One random
+    stream, drawn from in a fixed order, so the files are the same on every machine and in every process."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     people, acts = _people(rng, 30), _activities()
@@ -334,6 +334,7 @@ def write_files(folder: Path, seed: int = YEAR) -> list[Path]:
     files += [signin_file(folder, year), attendance_csv(folder, year), ledger_file(folder, year)]
     files += study_files(folder, rng, year)
     files.append(assessment_file(folder, rng, year))
+    files.append(demo_records.records_file(folder, YEAR, people))  # draws nothing from rng: the rest is unchanged
     return files
 
 

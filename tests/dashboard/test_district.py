@@ -195,8 +195,8 @@ def test_a_snapshot_wins_over_raw_rows_and_a_later_change_is_flagged(tmp_path, d
     with both.connect() as con:
         row = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"].iloc[0]
     assert row["freshness"] == "ok"
-    last = int(loads["load_id"].max())  # the year's appraisal: it bears on the fourth quarter
-    load.undo_load(both, last, "测试")
+    appraisal = int(loads.loc[loads["kind"] == "assessment", "load_id"].iloc[0])  # it bears on the fourth quarter
+    load.undo_load(both, appraisal, "测试")
     with both.connect() as con:
         row = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)["branches"].iloc[0]
     assert (row["source"], row["freshness"]) == ("snapshot", "changed")

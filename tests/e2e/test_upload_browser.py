@@ -75,13 +75,13 @@ def create_branch(page: Page, name: str) -> None:
 
 def test_the_demo_year_loads_with_one_click_and_every_card_says_so(tmp_path, fresh_app, page):
     files = demo.write_files(tmp_path / "files")
-    assert len(files) == 7 and "名册" in files[0].name  # the roster first: load order = upload order
+    assert len(files) == 8 and "名册" in files[0].name  # the roster first: load order = upload order
     open_app(page, fresh_app.url)
     goto(page, S.PAGE_UPLOAD)
     create_branch(page, demo.BRANCH)
 
     upload(page, *files)
-    expect(main(page).get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(6)
+    expect(main(page).get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(7)
     expect(main(page).get_by_text("检查通过")).to_have_count(1)  # the roster; the others wait for it
     expect_settled(page)
     load_all = page.get_by_role("button", name=S.UPLOAD_ALL)
@@ -89,7 +89,7 @@ def test_the_demo_year_loads_with_one_click_and_every_card_says_so(tmp_path, fre
     shot(page, "upload-batch-1-checked")
 
     load_all.click()  # the one click
-    expect(main(page).get_by_text(S.UPLOAD_ALL_DONE.format(n=7))).to_have_count(1)
+    expect(main(page).get_by_text(S.UPLOAD_ALL_DONE.format(n=8))).to_have_count(1)
     expect_settled(page)
     for position, path in enumerate(files):
         expect(card(page, position)).to_contain_text(path.name)
@@ -98,9 +98,9 @@ def test_the_demo_year_loads_with_one_click_and_every_card_says_so(tmp_path, fre
     expect(main(page).get_by_text(S.UPLOAD_WAIT_FOR_ROSTER)).to_have_count(0)
     expect(load_all).to_have_count(0)  # nothing is left to load
     expect(page.locator("[data-testid='stToast']")).to_contain_text("全部装载完成")
-    # the history lists the seven loads, and the undo picker starts from the newest
+    # the history lists the eight loads, and the undo picker starts from the newest
     expect(main(page).get_by_text(S.HISTORY_COUNTS_NOTE)).to_have_count(1)
-    expect(main(page).get_by_role("combobox", name=S.HISTORY_UNDO_PICK)).to_have_value(re.compile(r"^#7 "))
+    expect(main(page).get_by_role("combobox", name=S.HISTORY_UNDO_PICK)).to_have_value(re.compile(r"^#8 "))
     shot(page, "upload-batch-2-loaded")
 
     goto(page, S.PAGE_OVERVIEW)  # the sidebar follows the branch the files went into

@@ -58,7 +58,7 @@ def test_the_manifest_says_what_the_snapshot_is(branch_db, signed_q1):
     assert data["anonymized"] is False
     with branch_db.connect() as con:
         loads = con.execute("SELECT load_id, sha256 FROM loads WHERE undone_at IS NULL ORDER BY load_id").fetchall()
-    assert [(x["load_id"], x["sha256"]) for x in data["source_loads"]] == loads and len(loads) == 7
+    assert [(x["load_id"], x["sha256"]) for x in data["source_loads"]] == loads and len(loads) == 8
     with zipfile.ZipFile(signed_q1) as zf:
         names = zf.namelist()
         assert names == ["manifest.json", "manifest.sig", *manifest.ENTRIES]
