@@ -15,13 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from etl.errors import PlanError
-from etl.normalize import ACTIVITY_TYPES
+from etl.normalize import ACTIVITY_TYPES, RECORD_TYPES
 
 DEFAULT_PLAN = Path(__file__).resolve().parents[2] / "data" / "plan.toml"
 PERS = ("year", "quarter", "month", "member")
 PER_NAMES = {"year": "每年", "quarter": "每季度", "month": "每月", "member": "每位党员"}
-# The 工作记录 catalogue (DESIGN §9; etl/sources/records.py reads these types).
-RECORD_TYPES = ("廉政专题会", "谈心谈话", "走访慰问", "承诺书", "政治学习", "春训", "冬训")
 EVENT_SOURCES = ("activity_types", "record_types", "assessment_items")
 EVIDENCE_KEYS = ("requirements", "study", *EVENT_SOURCES)
 ITEM_KEYS = ("name", "evidence", "per", "required", "due", "window", "checkpoints", "skip_exempt_months", "target")

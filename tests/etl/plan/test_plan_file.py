@@ -35,7 +35,8 @@ def test_the_default_plan_has_one_item_per_line_of_the_work_plan():
     assert (meeting.per, meeting.required, meeting.due.text) == ("year", 2, "12-31")
     assert [(c.by.text, c.count) for c in meeting.checkpoints] == [("06-30", 1)]
     assert items["民主评议"].due.text == "次年03-31" and items["谈心谈话"].per == "member"
-    assert [w.text for w in items["春节走访"].window] == ["春节-30", "春节+30"] and items["春节走访"].due.text == "春节+30"
+    spring = items["春节走访"]
+    assert [w.text for w in spring.window] == ["春节-30", "春节+30"] and spring.due.text == "春节+30"
     assert items["政治学习"].skip_exempt_months and items["政治学习"].required == 2
     assert items["学习强国"].evidence.study and items["学习强国"].target == 0.9
 
@@ -59,14 +60,17 @@ TALKS = '[items."谈心谈话"]\nevidence = { record_types = ["谈心谈话"] }\
         (TALKS + 'due = "13-01"\n', "items.谈心谈话.due"),
         (TALKS + 'due = "02-29"\n', "items.谈心谈话.due"),
         (TALKS + 'due = "年底"\n', "items.谈心谈话.due"),
-        (TALKS + "checkpoints = [{ by = \"06-30\", count = 1 }]\n", "items.谈心谈话.checkpoints"),
+        (TALKS + 'checkpoints = [{ by = "06-30", count = 1 }]\n', "items.谈心谈话.checkpoints"),
         (TALKS + "exempt_months = [2, 7, 8]\n", "items.谈心谈话.exempt_months"),
         (TALKS.replace('["谈心谈话"] }', '["谈心谈话"], study = true }'), "items.谈心谈话.evidence"),
         (
             '[items."政治学习"]\nevidence = { record_types = ["政治学习"] }\nper = "month"\nwindow = ["01-01", "06-30"]\n',
             "items.政治学习.window",
         ),
-        ('[items."政治学习"]\nevidence = { record_types = ["政治学习"] }\nper = "month"\ndue = "12-31"\n', "items.政治学习.due"),
+        (
+            '[items."政治学习"]\nevidence = { record_types = ["政治学习"] }\nper = "month"\ndue = "12-31"\n',
+            "items.政治学习.due",
+        ),
         ('[items."三会一课"]\nevidence = { requirements = ["党课"] }\nrequired = 2\n', "items.三会一课.required"),
         ('[items."学习强国"]\nevidence = { study = true }\nper = "year"\n', "items.学习强国.per"),
         ('[items."学习强国"]\nevidence = { study = true }\ntarget = 1.5\n', "items.学习强国.target"),
@@ -74,7 +78,10 @@ TALKS = '[items."谈心谈话"]\nevidence = { record_types = ["谈心谈话"] }\
         ('[items."春训"]\nevidence = { requirements = ["党课"], study = true }\n', "items.春训.evidence"),
         ('[items."春训"]\nper = "year"\n', "items.春训"),
         ('title = "计划"\n', "items"),
-        ('title = "计划"\nexempt_months = [2]\n[items."春训"]\nevidence = { record_types = ["春训"] }\n', "计划文件.exempt_months"),
+        (
+            'title = "计划"\nexempt_months = [2]\n[items."春训"]\nevidence = { record_types = ["春训"] }\n',
+            "计划文件.exempt_months",
+        ),
     ],
 )
 def test_a_wrong_key_or_value_is_refused_naming_its_path(tmp_path, text, key):

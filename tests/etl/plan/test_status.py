@@ -61,9 +61,7 @@ def test_the_statuses_a_reader_sorts_by_are_all_listed():
     assert set(status.STATUSES) == {DONE, IN_PROGRESS, BEHIND, NOT_STARTED, OVERDUE, SHOWN}
 
 
-@pytest.mark.parametrize(
-    ("year", "festival"), [(2024, D(2024, 2, 10)), (2025, D(2025, 1, 29)), (2026, D(2026, 2, 17))]
-)
+@pytest.mark.parametrize(("year", "festival"), [(2024, D(2024, 2, 10)), (2025, D(2025, 1, 29)), (2026, D(2026, 2, 17))])
 def test_spring_festival_comes_from_the_lunar_calendar(year, festival):
     assert spring_festival(year) == festival
 
