@@ -168,9 +168,8 @@ def event_parts(
         return Parts(_empty(UNIT_COLUMNS), _empty(EVIDENCE_COLUMNS), _empty(MISSING_COLUMNS))
     joined = units[["key", "unit", "start", "end"]].merge(events.rename(columns={"item_key": "key"}), on="key")
     day = pd.to_datetime(joined["date"])
-    in_unit = (joined["source"] == "assessment") & (joined["year"] == year) | (
-        (day >= pd.to_datetime(joined["start"])) & (day <= pd.to_datetime(joined["end"]))
-    )
+    in_window = (day >= pd.to_datetime(joined["start"])) & (day <= pd.to_datetime(joined["end"]))
+    in_unit = in_window.where(joined["source"] != "assessment", joined["year"] == year)  # an appraisal: its 年度
     counted = joined[in_unit & (day.isna() | (day <= pd.Timestamp(as_of)))]
     days = counted.groupby(["key", "unit"])["date"].nunique(dropna=False)
     units["done"] = [int(days.get((k, u), 0)) for k, u in zip(units["key"], units["unit"])]

@@ -56,6 +56,8 @@ def test_a_member_appraised_in_january_counts_for_the_year_before(branch):
     assert (appraisal["status"], appraisal["progress"], appraisal["due"]) == (IN_PROGRESS, "3/4 人", D(2026, 3, 31))
     assert result.missing_of("民主评议")["name"].tolist() == ["钱七"]
     assert item(branch.checklist(2025, D(2026, 4, 1)), "民主评议")["status"] == OVERDUE
+    # held in January 2026, it is the appraisal of 2025, not of 2026
+    assert item(branch.checklist(2026, D(2026, 2, 1)), "民主评议")["progress"] == "0/4 人"
 
 
 # --- counted items, windows and checkpoints ----------------------------------------------------
