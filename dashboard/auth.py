@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
-from urllib.parse import quote
 
 import streamlit as st
 
@@ -32,6 +31,10 @@ from etl.accounts import ROLE_NAMES, Account
 from etl.scope import SECRETARY, OutOfScope, Scope
 
 ACCOUNT_KEY = "_account"
+SIGNIN_LINK_HTML = (  # constant markup, no data in it
+    f'<a href="{SIGNIN_PATH}" target="_self" style="display:inline-block;padding:.45rem 1rem;border-radius:.5rem;'
+    f'background:#C8102E;color:#fff;text-decoration:none">{S.SIGNIN_LINK}</a>'
+)
 LOCAL_USER = S.UPLOAD_USER  # what a load made in local mode is recorded as
 
 
@@ -217,19 +220,12 @@ def _ask_to_sign_in() -> None:
     ended = st.session_state.pop("_signed_out", False)
     had_cookie = bool(request_cookie())
     st.info(S.SIGNED_OUT if ended else S.SESSION_ENDED if had_cookie else S.NOT_SIGNED_IN)
-    target = _here()
-    st.link_button(S.SIGNIN_LINK, f"{SIGNIN_PATH}?next={quote(target, safe='')}", type="primary")
+    # A constant link in this tab (st.link_button and Markdown links open a new tab). Reloading
+    # the page works too: the server sends a page load without a session to the form and back here.
+    st.markdown(SIGNIN_LINK_HTML, unsafe_allow_html=True)
     st.session_state.pop(ACCOUNT_KEY, None)
     st.session_state.pop(data.SCOPE_KEY, None)
     st.stop()
-
-
-def _here() -> str:
-    """This page's path and query, to come back to after signing in."""
-    url = st.context.url or ""
-    path = "/" + url.split("://", 1)[-1].partition("/")[2] if "://" in url else "/"
-    query = "&".join(f"{k}={quote(v)}" for k, v in st.query_params.items())
-    return path + (f"?{query}" if query else "")
 
 
 def caller() -> Caller:

@@ -145,9 +145,11 @@ async def signin(request: Request) -> Response:
 
 
 class SignInGate:
-    """ASGI middleware: a page load without a signed session cookie goes to the sign-in form (the
-    script checks the session itself on every run, this only saves a round trip); while no account
-    exists, nothing is served to another machine."""
+    """ASGI middleware: a page load (/, /stars?…, not an asset) without a live session goes to the
+    sign-in form and, signed in, comes back to that very address — a shared link, a reload after
+    signing out or after the idle limit. The script still checks the session on every run (a
+    session can end while a page is open). While no account exists, nothing is served to another
+    machine."""
 
     def __init__(self, app):
         self.app = app
@@ -164,8 +166,8 @@ class SignInGate:
             response = HTMLResponse(html.escape(S.SIGNIN_REFUSED_NON_LOCAL), status_code=403)
             return await response(scope, receive, send)
         if exist and scope["type"] == "http" and scope.get("method") == "GET" and _is_page(path):
-            cookies = Request(scope).cookies
-            if not session_cookie.unsign(cookies.get(session_cookie.COOKIE)):
+            token = session_cookie.unsign(Request(scope).cookies.get(session_cookie.COOKIE))
+            if not token or not await run_in_threadpool(accounts.session_account, database(), token):
                 query = scope.get("query_string", b"").decode("latin-1")
                 target = path + (f"?{query}" if query else "")
                 response = RedirectResponse(f"{SIGNIN_PATH}?next={quote(target, safe='')}", status_code=303)

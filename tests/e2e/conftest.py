@@ -133,12 +133,13 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory):
-    """The demo branch's year in a database of its own, served by one app for a whole test module."""
+    """The demo branch's year in a database of its own, served by one app for a whole test module,
+    with one account per role (tests sign in with helpers.sign_in)."""
     from etl import demo
 
     folder = tmp_path_factory.mktemp("e2e-demo")
     db = Database(folder / "demo.duckdb")
     demo.build(db, files_dir=folder / "files")
-    app = App(db.path, demo=True)
+    app = App(db.path, demo=True, accounts=True)
     yield app
     app.stop()

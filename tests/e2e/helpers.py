@@ -61,15 +61,25 @@ def _free_port() -> int:
 
 
 class App:
-    """`streamlit run dashboard/app.py` on a free localhost port, against the database at
-    `db_path`; `demo` sets VANGUARD_DEMO (the demo banner); `script` runs another app file instead (the
-    page benchmark's bare-Streamlit floor). The server's output goes to
+    """`streamlit run dashboard/server.py` (the sign-in route in front of dashboard/app.py) on a free
+    localhost port, against the database at `db_path`; `demo` sets VANGUARD_DEMO (the demo banner);
+    `accounts` makes one account per role to sign in with (`sign_in`); `script` runs another app file
+    instead (the page benchmark's bare-Streamlit floor). The server's output goes to
     test-output/e2e-logs/streamlit-<port>.log so a failing test can be diagnosed (the e2e conftest
     adds its tail, and the server's Python stacks, to a failure's report); it is ready when
     /_stcore/health answers. Call `stop()` when done (fixtures do it in their teardown)."""
 
-    def __init__(self, db_path: Path, demo: bool = False, script: Path = ROOT / "dashboard" / "app.py"):
+    def __init__(
+        self,
+        db_path: Path,
+        demo: bool = False,
+        script: Path = ROOT / "dashboard" / "server.py",
+        accounts: bool = False,
+    ):
         self.db_path = Path(db_path)
+        # One account per role (names e2e-<role>, fresh random passwords), made before the server
+        # starts; sign_in() uses them. Without accounts the app runs in its local mode (no sign-in).
+        self.accounts = _e2e_accounts(self.db_path) if accounts else {}
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         LOGS.mkdir(parents=True, exist_ok=True)
@@ -155,6 +165,52 @@ class App:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(10)
+
+
+def _e2e_accounts(db_path: Path) -> dict[str, tuple[str, str]]:
+    """{role: (username, password)}: e2e-secretary and e2e-leadership of every branch in the database,
+    e2e-district; made, or given a new password when a run before made them (a benchmark's database)."""
+    import secrets
+
+    from etl import accounts
+    from etl.db import Database
+    from etl.errors import AccountRefused
+
+    db = Database(db_path)
+    db.init()
+    with db.connect() as con:
+        branches = [r[0] for r in con.execute("SELECT name FROM branches ORDER BY name").fetchall()]
+    made = {}
+    for role in ("secretary", "leadership", "district"):
+        username, password = f"e2e-{role}", secrets.token_urlsafe(12)
+        try:
+            accounts.add_user(db, username, password, role, [] if role == "district" else branches, by="e2e")
+        except AccountRefused:  # taken: this name was made by an earlier run
+            accounts.set_password(db, username, password, by="e2e")
+        made[role] = (username, password)
+    spare = ("e2e-spare", secrets.token_urlsafe(12))  # a leader a test may lock out or disable
+    try:
+        accounts.add_user(db, *spare, "leadership", branches, by="e2e")
+    except AccountRefused:
+        accounts.set_password(db, *spare, by="e2e")
+    made["spare"] = spare
+    return made
+
+
+def sign_in(page: Page, app: App, role: str = "secretary", path: str = "/") -> None:
+    """What a person does with a link while signed out: open it, land on the sign-in form, sign in
+    as `role`, and come back to the link's page, drawn. The one way browser tests and the page
+    benchmark sign in."""
+    from dashboard import strings as S
+
+    username, password = app.accounts[role]
+    page.goto(app.url + path)
+    expect(page.get_by_role("heading", name=re.compile(S.SIGNIN_TITLE))).to_be_visible()
+    page.get_by_label(S.SIGNIN_USERNAME).fill(username)
+    page.get_by_label(S.SIGNIN_PASSWORD).fill(password)
+    page.get_by_role("button", name=S.SIGNIN_SUBMIT).click()
+    expect(page.locator(APP)).to_be_attached()  # the app's page, not the form: the anchor of this action
+    expect_settled(page)
 
 
 def wait_for_app(page: Page, timeout: float | None = None) -> None:

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from dashboard import strings as S
 from tests import filebuilders as fb
-from tests.e2e.helpers import expect_settled, goto, kpi, open_app, shot, title, upload
+from tests.e2e.helpers import expect_settled, goto, kpi, open_app, shot, sign_in, title, upload
 
 # page, screenshot name, something the page draws near its end (so the whole script ran, not just its title)
 PAGES = [
@@ -23,7 +23,7 @@ PAGES = [
 
 
 def test_every_page_opens_without_an_exception(demo_app, page):
-    open_app(page, demo_app.url)
+    sign_in(page, demo_app)
     expect(title(page)).to_have_text(S.PAGE_OVERVIEW)  # the default page
     for name, shot_name, marker in PAGES:
         if name != S.PAGE_OVERVIEW:  # open_app has just drawn 总览

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import strings as S
-from tests.e2e.helpers import App, expect_settled, goto, open_app, shot, title, upload
+from tests.e2e.helpers import App, expect_settled, goto, shot, sign_in, title, upload
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def district_app(tmp_path_factory):
     data = bytearray(files[0].read_bytes())
     data[len(data) // 2] ^= 0xFF
     tampered.write_bytes(bytes(data))
-    app = App(db.path)
+    app = App(db.path, accounts=True)
     yield app, files, tampered, [c.name for c in demo_small.CHARACTERS]
     app.stop()
 
@@ -49,7 +49,7 @@ def caption(page, text: str):
 
 def test_the_district_imports_snapshots_and_compares_the_branches(district_app, page, tmp_path):
     app, files, tampered, names = district_app
-    open_app(page, app.url)
+    sign_in(page, app, "district")
     goto(page, S.PAGE_SNAPSHOT_IMPORT)
 
     upload(page, *files, tampered)

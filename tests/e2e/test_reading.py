@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from dashboard import strings as S
 from etl import demo
 from etl.db import Database
-from tests.e2e.helpers import expect_settled, goto, open_app, shot, title
+from tests.e2e.helpers import expect_settled, goto, shot, sign_in, title
 
 BRANCH = demo.BRANCH
 PAGES = [S.PAGE_OVERVIEW, S.PAGE_INDEX, S.PAGE_STARS, S.PAGE_ORGLIFE, S.PAGE_STUDY, S.PAGE_MEMBER, S.PAGE_GLOSSARY]
@@ -29,7 +29,7 @@ def choose(page, label: str, option: str) -> None:
 
 
 def test_the_chosen_period_follows_the_reader_and_survives_a_reload(demo_app, page):
-    open_app(page, demo_app.url)
+    sign_in(page, demo_app)
     expect(subject(page)).to_have_text(f"{BRANCH} · 2025年12月")
     page.locator("[data-testid='stSidebar']").get_by_text(S.GRAINS["quarter"], exact=True).click()
     expect(subject(page)).to_have_text(f"{BRANCH} · 2025年第四季度")  # December carried to its quarter
@@ -59,7 +59,7 @@ def test_a_link_to_a_member_opens_that_members_profile(demo_app, page):
         member_id, name = con.execute(
             "SELECT member_id, name FROM live_member_versions ORDER BY name LIMIT 1 OFFSET 3"
         ).fetchall()[0]
-    open_app(page, f"{demo_app.url}/member?branch={BRANCH}&grain=month&period=2025-11&member={member_id}")
+    sign_in(page, demo_app, path=f"/member?branch={BRANCH}&grain=month&period=2025-11&member={member_id}")
     expect(title(page)).to_have_text(S.PAGE_MEMBER)
     expect(subject(page)).to_have_text(f"{BRANCH} · 2025年11月")
     expect(page.get_by_role("combobox", name=S.MEMBER_PICK)).to_match_aria_snapshot(
@@ -69,7 +69,7 @@ def test_a_link_to_a_member_opens_that_members_profile(demo_app, page):
 
 
 def test_a_downloaded_table_has_chinese_headers_number_formats_and_a_telling_name(demo_app, page, tmp_path):
-    open_app(page, demo_app.url)
+    sign_in(page, demo_app)
     goto(page, S.PAGE_INDEX)
     expect(page.get_by_text(S.INDEX_TABLE, exact=True)).to_be_visible()
     buttons = page.get_by_role("button", name=S.DOWNLOAD_XLSX)
@@ -95,7 +95,7 @@ def test_every_page_at_desk_and_phone_width(demo_app, page, width):
     """Screenshots of every page; at phone width the sidebar is closed, and the heading still says
     which branch and period the page shows."""
     page.set_viewport_size({"width": width, "height": 900})
-    open_app(page, demo_app.url)
+    sign_in(page, demo_app)
     for name in PAGES:
         if name != S.PAGE_OVERVIEW:
             if width < 600:
