@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from etl import pipeline
+from etl.load import undo_load
 from etl.sources import bulk_csv, read_file
 from tests import filebuilders as fb
 from tests.conftest import load_path
@@ -148,6 +149,10 @@ def test_a_ledger_of_meetings_and_a_专题会_loads_both_in_one_load(tmp_path, d
     ]
     assert json.loads(got["details"][3])["出勤"] == "缺席" and got["topic"][0] == "廉政专题会"
     assert set(got["leader"]) == {"张三"} and meeting_loads == {result.load_id}
+    undo_load(db, result.load_id, "测试")  # one load, one undo: the meetings and the records go together
+    with db.connect() as con:
+        left = [con.execute(f"SELECT count(*) FROM live_{t}").fetchone()[0] for t in ("attendance", "meetings")]
+    assert left == [0, 0] and records_of(db).empty
 
 
 def test_a_ledger_of_record_types_only_loads_as_records(tmp_path, db, loaded_roster):
