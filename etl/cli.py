@@ -14,8 +14,8 @@ from etl import admin_cli, load, pipeline, writers
 from etl.db import Database, default_db_path, existing
 from etl.errors import EXIT_OK, EXIT_REJECTED, SnapshotRejected, UsageError, VanguardError
 from etl.normalize import text
+from etl.plan import brief_cli, ledger_cli
 from etl.plan import cli as plan_cli
-from etl.plan import ledger_cli
 from etl.snapshot import cli as snapshot_cli
 from etl.sources import KIND_NAMES, KINDS, bounds
 
@@ -384,6 +384,7 @@ def build_parser() -> argparse.ArgumentParser:
     snapshot_cli.register(sub, db_arg, branch_name, _user)
     plan_cli.register(sub, db_arg, branch_name)  # plan: the year's work plan as a checklist
     ledger_cli.register(sub, db_arg, branch_name)  # ledger: the year's 三会一课 台账 as an xlsx
+    brief_cli.register(sub, db_arg, branch_name)  # brief: the 支委会's one-page brief of a period as a docx
     admin_cli.register(sub, db_arg, _user)  # user, audit, backup, restore
 
     p = command("demo", cmd_demo, "生成演示表格并通过同样的读取流程装入数据库")
