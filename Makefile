@@ -63,8 +63,10 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; \
 	fi
 
+# The demo's database, and one account per role with a random password, printed this once.
 $(DEMO_DB): | $(STAMP)
 	$(PY) -m etl demo --db $(DEMO_DB) --scale branch
+	$(PY) -m etl user demo --db $(DEMO_DB)
 
 demo: $(DEMO_DB)
 
@@ -73,10 +75,10 @@ test: install browser
 
 run: install
 	@if [ -f "$(DB)" ]; then \
-		VANGUARD_DB="$(DB)" $(PY) -m streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false; \
+		VANGUARD_DB="$(DB)" $(PY) -m streamlit run dashboard/server.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false; \
 	else \
 		$(MAKE) --no-print-directory $(DEMO_DB) && \
-		VANGUARD_DB="$(DEMO_DB)" VANGUARD_DEMO=1 $(PY) -m streamlit run dashboard/app.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false; \
+		VANGUARD_DB="$(DEMO_DB)" VANGUARD_DEMO=1 $(PY) -m streamlit run dashboard/server.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false; \
 	fi
 
 # Benchmarks, not tests (about 20 minutes): each writes its section of bench/results.md, every ratio against a

@@ -281,3 +281,12 @@ def record(action: str, branch: str | None, target: str | None = None, detail: s
     """Put one of the caller's actions in the audit log without making her wait: the buffer writes
     it from a background thread through the one writer (etl/audit.py), losing nothing on a clean stop."""
     audit.buffer_for(data.db()).add(audit.Event(action, caller().name, branch, target, detail, via="app"))
+
+
+def record_view_of_member(branch: str, member_id: int, name: str) -> None:
+    """A 党员档案 opened: recorded once each time the reader turns to a member, not on every rerun
+    of the same page (a period change, a download)."""
+    seen = (branch, member_id)
+    if st.session_state.get("_member_viewed") != seen:
+        st.session_state["_member_viewed"] = seen
+        record("view_member", branch, name)

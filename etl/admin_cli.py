@@ -94,6 +94,27 @@ def cmd_user_disable(args, user_of) -> int:
     return EXIT_OK
 
 
+def cmd_user_demo(args) -> int:
+    """The demo's accounts (make run, on first building the demo database). Refused on a database
+    any real load went into: a demo account there would be a way in with a printed password."""
+    from etl import accounts
+
+    db = existing(args.db)
+    with db.connect() as con:
+        real = con.execute("SELECT count(*) FROM loads WHERE loaded_by <> '演示'").fetchone()[0]
+    if real:
+        raise UsageError("这个数据库里有不是演示程序装载的数据：演示账号只能建在演示数据库（python -m etl demo 生成）上")
+    made = accounts.create_demo_accounts(db)
+    if not made:
+        print("演示账号已经存在（密码只在建立时显示过一次；忘了可以用 python -m etl user passwd 重设）")
+        return EXIT_OK
+    print("演示账号（密码只显示这一次）：")
+    for m in made:
+        scope = "全部党支部" if m.role == "district" else "、".join(m.branches)
+        print(f"  {accounts.ROLE_NAMES[m.role]}  用户名 {m.username}  密码 {m.password}  （{scope}）")
+    return EXIT_OK
+
+
 def cmd_user_list(args) -> int:
     from etl import accounts
 
@@ -230,6 +251,11 @@ def register(sub, db_arg, user_of) -> None:
     username(c)
     c = child("disable", lambda a: cmd_user_disable(a, user_of), "停用账号：不能再登录，已登录的会话结束")
     username(c)
+    c = child(
+        "demo",
+        cmd_user_demo,
+        "只用于演示数据库：每个角色建立一个账号（secretary、leadership、district），随机密码只在这里显示一次",
+    )
     c = child("list", cmd_user_list, "列出账号：用户名、角色、党支部、是否停用")
     c.add_argument("--format", choices=("table", "csv"), default="table", help="输出格式")
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, frames, state
+from dashboard import auth, charts, data, frames, state
 from dashboard import components as ui
 from dashboard import strings as S
 from etl.errors import UnknownMember
@@ -21,6 +21,7 @@ if linked and linked.isdigit() and int(linked) in labels and st.session_state.ge
     st.session_state["member"], st.session_state["_linked_member"] = int(linked), linked
 member_id = st.selectbox(S.MEMBER_PICK, ids, format_func=labels.get, key="member")
 st.query_params["member"] = str(member_id)
+auth.record_view_of_member(ctx.branch, member_id, labels[member_id])
 _, members_trend = data.trend(ctx.branch, ctx.period)
 history = members_trend[members_trend["member_id"] == member_id] if not members_trend.empty else pd.DataFrame()
 if not history.empty:

@@ -224,3 +224,14 @@ def test_every_signed_in_page_of_each_role_renders(monkeypatch, roles_db):
             )
             assert refused(at) != visible, (role, page)
     assert set(PAGES) <= set(SIGNED_IN_PAGES)
+
+
+def test_opening_a_members_file_is_in_the_audit_log_once(monkeypatch, roles_db, tmp_path):
+    db, made = roles_db
+    copy = Database(tmp_path / "copy.duckdb")
+    shutil.copy(db.path, copy.path)
+    at = open_page_as(monkeypatch, copy, token(copy, made["leadership"]), "member")
+    at.run()  # a rerun of the same member records nothing more
+    audit.buffer_for(copy).flush()
+    views = audit.events(copy).query("action == 'view_member'")
+    assert len(views) == 1 and views.iloc[0]["who"] == "lingdao" and views.iloc[0]["branch"] == BRANCH

@@ -22,6 +22,7 @@ NEW_COMMANDS = [
     ("user", "passwd"),
     ("user", "disable"),
     ("user", "list"),
+    ("user", "demo"),
     ("audit",),
     ("backup",),
     ("restore",),
@@ -229,3 +230,25 @@ def test_snapshot_export_trust_and_import_are_in_the_audit_log(run, demo_db, tmp
         ["区管理员", "cli", "snapshot_trust"],
         ["区管理员", "cli", "snapshot_import"],
     ]
+
+
+def test_the_demo_accounts_are_printed_once_and_work(run, tmp_path):
+    """`make run` calls this right after building the demo database."""
+    from etl import demo
+
+    path = tmp_path / "demo.duckdb"
+    demo.build(Database(path), files_dir=tmp_path / "files")
+    code, out, _ = run(["user", "demo", "--db", str(path)])
+    assert code == 0
+    shown = dict(line.split("用户名 ")[1].split("  （")[0].split("  密码 ") for line in out.splitlines()[1:])
+    assert set(shown) == {"secretary", "leadership", "district"}
+    assert accounts.authenticate(Database(path), "leadership", shown["leadership"]).role == "leadership"
+    code, again, _ = run(["user", "demo", "--db", str(path)])
+    assert code == 0 and "已经存在" in again and shown["district"] not in again
+
+
+def test_demo_accounts_are_refused_on_a_database_with_real_loads(run, dbpath, roster_file):
+    assert run(["load", "--db", dbpath, "--branch", BRANCH, str(roster_file)])[0] == 0
+    code, _, err = run(["user", "demo", "--db", dbpath])
+    assert code == 2 and "演示数据库" in err
+    assert not accounts.has_accounts(Database(dbpath))
