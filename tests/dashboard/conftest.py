@@ -42,9 +42,7 @@ def open_page_as(monkeypatch, db: Database, token: str, page: str, timeout: floa
     """open_page for a signed-in browser whose session cookie holds ``token`` (AppTest cannot send
     cookies, so the one function that reads the cookie is replaced; its signature and the session
     behind it are checked as in a browser)."""
-    from dashboard import auth
-
-    from dashboard import session_cookie
+    from dashboard import auth, session_cookie
 
     cookie = session_cookie.sign(token) if token else None
     monkeypatch.setattr(auth, "request_cookie", lambda: cookie)
