@@ -73,6 +73,7 @@ def register(sub, db_arg, branch_name) -> None:
     p.add_argument(
         "--as-of",
         type=as_of_date,
+        metavar="YYYY-MM-DD",
         help="工作计划按这一天的情况（YYYY-MM-DD）；默认统计期结束后的第二天，统计期未结束时为今天（北京时间）",
     )
     p.add_argument("--rules", type=Path, help="规则文件（默认 data/rules/<支部>.toml，没有则用 data/rules.toml）")
