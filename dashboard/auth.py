@@ -85,6 +85,7 @@ PAGES = (  # the menu, in order; who may open each page (local mode: every page 
     PageSpec("orglife", "views/orglife.py", S.PAGE_ORGLIFE, ":material/groups:", S.NAV_SECTION_DASHBOARD, _READERS),
     PageSpec("study", "views/study.py", S.PAGE_STUDY, ":material/menu_book:", S.NAV_SECTION_DASHBOARD, _READERS),
     PageSpec("member", "views/member.py", S.PAGE_MEMBER, ":material/person:", S.NAV_SECTION_DASHBOARD, _READERS),
+    PageSpec("plan", "views/plan.py", S.PAGE_PLAN, ":material/checklist:", S.NAV_SECTION_DASHBOARD, _READERS),
     PageSpec(
         "district",
         "views/district.py",

@@ -251,3 +251,35 @@ def branch_card(branch, period, periods: list) -> dict:
 
 def snapshot_imports():
     return _call("snapshot_imports", None)
+
+
+# -- 工作计划 ------------------------------------------------------------------------------------------
+def plan_as_of(period):
+    """The day a period's plan is judged on: the period's last day, or today while it is running."""
+    from etl.rules import today
+
+    return min(period.end, today())
+
+
+def plan_checklist(branch, period) -> dict:
+    """The plan of the period's year as of plan_as_of(period). The plan file's hash is in the key, so
+    an edited plan shows at the next click, like the rules."""
+    from etl.plan.plan_file import plan_for
+
+    as_of = plan_as_of(period)
+    sha = plan_for(branch, period.year).sha256
+    return _call("plan_checklist", branch, period.year, as_of, sha, with_rules=True)
+
+
+def meeting_ledger(branch, year: int):
+    """A maker of the year's 三会一课 台账 (xlsx bytes) for a download button: made when clicked, not on
+    every run. The caller's scope is checked now and taken along (the file is made outside the run)."""
+    caller = scope()
+    caller.check(branch, members=True)
+    database_ = db()
+
+    def make() -> bytes:
+        with database_.connect() as con:
+            return queries.meeting_ledger(con, branch, year, scope=caller)
+
+    return make

@@ -329,3 +329,22 @@ def snapshot_imports(con, *, scope: Scope) -> pd.DataFrame:
     from etl.snapshot import district
 
     return district.imports(con, scope=scope)
+
+
+# -- 工作计划 (issue 13) ---------------------------------------------------------------------------
+@scoped(members=True)
+def plan_checklist(con, branch: str, year: int, as_of, plan_sha256: str, rules: Rules):
+    """The branch's work plan for ``year`` on ``as_of`` (etl.plan.checklist.Checklist: items, units,
+    evidence, missing members — names, so the branch's own readers only). ``plan_sha256`` only keys
+    the cache: the checklist reads the plan file afresh."""
+    from etl.plan.checklist import checklist
+
+    return checklist(con, branch, year, as_of, rules)
+
+
+@scoped(members=True)
+def meeting_ledger(con, branch: str, year: int) -> bytes:
+    """The year's 三会一课 台账 as an xlsx (etl.plan.ledger), for the 组织生活 page's download."""
+    from etl.plan.ledger import ledger_workbook
+
+    return ledger_workbook(con, branch, year)

@@ -101,13 +101,17 @@ def sidebar() -> Context:
     return Context(branch, parse(label))
 
 
+def query(ctx: Context, **extra) -> dict:
+    """The query of a link showing the same branch and period (and, say, one member)."""
+    grain = ctx.period.grain if ctx.period else "month"
+    return {"branch": ctx.branch, "grain": grain, "period": ctx.period.label if ctx.period else "", **extra}
+
+
 def link(page: str, ctx: Context, **extra) -> str:
     """A link to another page showing the same branch and period (and, say, one member)."""
     from urllib.parse import urlencode
 
-    grain = ctx.period.grain if ctx.period else "month"
-    query = {"branch": ctx.branch, "grain": grain, "period": ctx.period.label if ctx.period else "", **extra}
-    return f"./{page}?{urlencode(query)}"
+    return f"./{page}?{urlencode(query(ctx, **extra))}"
 
 
 def period_text(label: str) -> str:

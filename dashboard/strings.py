@@ -635,3 +635,62 @@ AUDIT_FILE = "{scope}_审计日志_{since}起"
 AUDIT_LOAD_DETAIL = "{kind}，装载 {rows} 行，替换 {replaced} 行"
 UNDO_NOT_THIS_BRANCH = "装载 #{load_id} 不是“{branch}”的装载，不能在这里撤销。"
 AUDIT_SIGNED, AUDIT_UNSIGNED = "已签名", "未签名"
+
+# --- 工作计划 (issue 13) ---
+PAGE_PLAN = "工作计划"
+PLAN_AS_OF = "按 {as_of} 的情况判断（所选统计期的最后一天，或今天）· 计划：{plan} · 规则：{rules}"
+PLAN_KPI_DONE = "已完成"
+PLAN_KPI_OVERDUE = "逾期"
+PLAN_KPI_BEHIND = "落后"
+PLAN_KPI_DUE_SOON = "30 天内到期"
+PLAN_KPI_HELP = {
+    "done": "计划中已经达到要求的事项数（共 {n} 项，学习强国只展示参与率，不计在内）。",
+    "overdue": "已过到期日、仍未达到要求的事项数：需要补做或说明。",
+    "behind": "还没到期，但落后于检查点的事项数（例如 6 月 30 日前应开过一次党风廉政建设专题会）。",
+    "due_soon": "从 {as_of} 起 30 天内到期、还没有完成的事项（按月、季度的要求各算一次）。",
+}
+PLAN_TABLE = "事项"
+PLAN_COLUMNS = {
+    "name": "事项",
+    "status": "状态",
+    "measure": "完成情况",
+    "progress": "进度",
+    "due": "到期日",
+    "next_checkpoint": "下一个检查点",
+    "evidence_count": "证据行",
+    "missing_count": "缺少的党员",
+}
+PLAN_UNIT_COLUMNS = {
+    "name": "事项",
+    "unit": "期间",
+    "due": "到期日",
+    "done": "已有",
+    "required": "要求",
+    "status": "状态",
+}
+PLAN_EVIDENCE_COLUMNS = {
+    "unit": "期间",
+    "date": "日期",
+    "what": "内容",
+    "subject": "对象",
+    "file": "文件",
+    "sheet": "工作表",
+    "row": "行",
+}
+PLAN_MISSING_COLUMNS = {"unit": "期间", "name": "姓名", "party_group": "党小组", "category": "党员类别"}
+PLAN_DUE_SOON = "30 天内到期"
+PLAN_DUE_SOON_NONE = "30 天内没有到期的事项。"
+PLAN_OVERDUE = "逾期事项"
+PLAN_DETAILS = "每个事项的证据与缺少的党员"
+PLAN_EVIDENCE = "证据行（{n} 行）"
+PLAN_NO_EVIDENCE = "还没有证据行。"
+PLAN_MISSING = "缺少的党员（{n} 人）"
+PLAN_FILE = "工作计划落实"
+PLAN_STATUS_ICONS = {"已完成": "✅", "进行中": "🔵", "落后": "🟠", "未开始": "⚪", "逾期": "🔴", "仅展示": "📊"}
+PLAN_ALERTS = "工作计划提醒"
+PLAN_ALERT_OVERDUE = "逾期：{name}（{unit}，到期 {due}，已有 {done}/{required}）"
+PLAN_ALERT_DUE = "将到期：{name}（{unit}，{due} 到期，已有 {done}/{required}）"
+PLAN_ALERTS_NONE = "工作计划没有逾期或 30 天内到期的事项。"
+PLAN_OPEN = "打开工作计划"
+LEDGER_DOWNLOAD = "下载 {year} 年三会一课台账（xlsx）"
+LEDGER_FILE = "{branch}_{year}年三会一课台账.xlsx"

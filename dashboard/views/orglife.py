@@ -1,3 +1,5 @@
+import streamlit as st
+
 from dashboard import charts, data, state
 from dashboard import components as ui
 from dashboard import strings as S
@@ -30,3 +32,15 @@ if not matrix.empty:
 absences = data.absence_trend(ctx.branch, ctx.period.year)
 if not absences.empty:
     ui.chart(charts.bars(absences, "month", "count", "status", S.ABSENCE_TREND), absences, S.ABSENCE_TREND, "absences")
+
+# The year's 三会一课 台账 in the meeting-ledger layout, as an inspection asks for it (etl ledger).
+ledger_name = S.LEDGER_FILE.format(branch=ctx.branch, year=ctx.period.year)
+st.download_button(
+    S.LEDGER_DOWNLOAD.format(year=ctx.period.year),
+    ui.audited(data.meeting_ledger(ctx.branch, ctx.period.year), ledger_name),
+    ledger_name,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    key="ledger-xlsx",
+    on_click="ignore",
+    icon=":material/download:",
+)

@@ -3,6 +3,7 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard import components as ui
 from dashboard import strings as S
+from etl.plan import checklist as plan
 
 ctx = state.page(S.PAGE_OVERVIEW)
 
@@ -79,3 +80,19 @@ if alerts["unmeasured"]:
     st.info(S.ALERT_UNMEASURED.format(names="、".join(alerts["unmeasured"])))
 if not shown:
     st.success(S.ALERT_NONE)
+
+# The work plan's overdue items and those due in the next 30 days (the 工作计划 page has the rest).
+st.subheader(S.PLAN_ALERTS)
+checklist = data.plan_checklist(ctx.branch, ctx.period)
+plan_alerts = [
+    S.PLAN_ALERT_OVERDUE.format(**u)
+    for u in plan.overdue(checklist)[["name", "unit", "due", "done", "required"]].to_dict("records")
+] + [
+    S.PLAN_ALERT_DUE.format(**u)
+    for u in plan.due_within(checklist, 30)[["name", "unit", "due", "done", "required"]].to_dict("records")
+]
+if plan_alerts:
+    st.warning("\n".join(f"- {ui.literal(line)}" for line in plan_alerts))
+else:
+    st.success(S.PLAN_ALERTS_NONE)
+st.page_link("views/plan.py", label=S.PLAN_OPEN, icon=":material/checklist:", query_params=state.query(ctx))

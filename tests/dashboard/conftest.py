@@ -18,6 +18,7 @@ PAGES = {
     "glossary": "views/glossary.py",
     "upload": "views/upload.py",
     "audit": "views/audit.py",
+    "plan": "views/plan.py",
 }
 SIGNED_IN_PAGES = {**PAGES, "accounts": "views/accounts.py", "district": "views/district.py"}
 
