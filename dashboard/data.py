@@ -255,10 +255,11 @@ def snapshot_imports():
 
 # -- 工作计划 ------------------------------------------------------------------------------------------
 def plan_as_of(period):
-    """The day a period's plan is judged on: the period's last day, or today while it is running."""
-    from etl.rules import today
+    """The day a period's plan is judged on — the day after it ended (the period as it closed: an item
+    due on its last day and not met is overdue), or today while it runs — the same day as the brief's."""
+    from etl.plan.brief import default_as_of
 
-    return min(period.end, today())
+    return default_as_of(period)
 
 
 def plan_checklist(branch, period) -> dict:
@@ -269,6 +270,20 @@ def plan_checklist(branch, period) -> dict:
     as_of = plan_as_of(period)
     sha = plan_for(branch, period.year).sha256
     return _call("plan_checklist", branch, period.year, as_of, sha, with_rules=True)
+
+
+def brief(branch, period):
+    """A maker of the period's 支委会 brief (.docx bytes) for a download button, the caller's scope
+    checked now and taken along, as meeting_ledger."""
+    caller = scope()
+    caller.check(branch, members=True)
+    database_, branch_rules = db(), rules(branch)
+
+    def make() -> bytes:
+        with database_.connect() as con:
+            return queries.brief(con, branch, period, branch_rules, scope=caller)
+
+    return make
 
 
 def meeting_ledger(branch, year: int):

@@ -348,3 +348,11 @@ def meeting_ledger(con, branch: str, year: int) -> bytes:
     from etl.plan.ledger import ledger_workbook
 
     return ledger_workbook(con, branch, year)
+
+
+@scoped(members=True)
+def brief(con, branch: str, period: Period, rules: Rules) -> bytes:
+    """The 支委会's one-page brief of the period (etl.plan.brief), numbers as the 总览's."""
+    from etl.plan.brief import brief_document
+
+    return brief_document(con, branch, period, rules=rules)

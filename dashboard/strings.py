@@ -638,7 +638,11 @@ AUDIT_SIGNED, AUDIT_UNSIGNED = "已签名", "未签名"
 
 # --- 工作计划 (issue 13) ---
 PAGE_PLAN = "工作计划"
-PLAN_AS_OF = "按 {as_of} 的情况判断（所选统计期的最后一天，或今天）· 计划：{plan} · 规则：{rules}"
+PLAN_AS_OF = "按 {as_of} 的情况判断（所选统计期结束后的第一天，即期末的情况；统计期还没结束时按今天）· 计划：{plan} · 规则：{rules}"
+BRIEF_DOWNLOAD = "下载支委会简报（Word）"
+BRIEF_HELP = (
+    "本期的一页纸小结：堡垒指数与星级的变化、三会一课、需要帮扶的党员、工作计划逾期与下月到期的事项、学习参与率。"
+)
 PLAN_KPI_DONE = "已完成"
 PLAN_KPI_OVERDUE = "逾期"
 PLAN_KPI_BEHIND = "落后"

@@ -3,9 +3,21 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard import components as ui
 from dashboard import strings as S
+from etl.plan import brief
 from etl.plan import checklist as plan
 
 ctx = state.page(S.PAGE_OVERVIEW)
+brief_name = brief.file_name(ctx.branch, ctx.period)
+st.download_button(
+    S.BRIEF_DOWNLOAD,
+    ui.audited(data.brief(ctx.branch, ctx.period), brief_name),  # made when clicked
+    brief_name,
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    key="brief-docx",
+    on_click="ignore",
+    icon=":material/description:",
+    help=S.BRIEF_HELP,
+)
 
 # Every panel below reads the one scoring pass of the period (data.page_scores), derived and cached.
 now = data.period_summary(ctx.branch, ctx.period)
