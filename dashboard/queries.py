@@ -312,7 +312,7 @@ def branch_card(con, branch: str, period: Period, periods: list[Period]) -> dict
     """One branch for the district: its indicators over ``periods`` and, for ``period``, its member
     star mix and the means of the index's parts (aggregates: no member row leaves this function)."""
     only = Scope("district", frozenset({branch}))  # branch level, whoever asks
-    trend = district_trend(con, periods, only)
+    trend = district_trend(con, periods, scope=only)
     rows = trend[trend["period"] == period.label]
     ids = dict(con.execute(_sql("district_branch_ids")).fetchall())
     if rows.empty:

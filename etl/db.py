@@ -113,6 +113,14 @@ class Database:
         while True:
             try:
                 return duckdb.connect(str(self.path), config=engine_settings())
+            except duckdb.ResourceInUseException:
+                # Two threads of this process opening the file at the same moment race in DuckDB's
+                # instance cache ("Unique file handle conflict"); the loser gets the shared instance
+                # on a second try.
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
+                continue
             except duckdb.IOException as exc:
                 if not _LOCK_ERROR.search(str(exc)):
                     raise

@@ -44,3 +44,26 @@ def test_a_failed_write_rolls_back(db, roster_file):
 
 def test_busy_is_a_distinct_error_type():
     assert issubclass(DatabaseBusy, VanguardError) and DatabaseBusy("x").exit_code == 1
+
+
+
+def test_a_thread_losing_the_race_to_open_the_file_tries_again(tmp_path, monkeypatch):
+    """Two threads of one process opening the file at the same moment race in DuckDB's instance cache
+    ("Unique file handle conflict", seen on the app's server when a page run and the sign-in route
+    opened it together); the loser opens it on a second try instead of failing the page."""
+    import duckdb
+
+    db = Database(tmp_path / "v.duckdb")
+    db.init()
+    real, calls = duckdb.connect, []
+
+    def racing(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise duckdb.ResourceInUseException("Unique file handle conflict: Cannot attach")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(duckdb, "connect", racing)
+    with db.connect() as con:
+        assert con.execute("SELECT 1").fetchone() == (1,)
+    assert len(calls) == 2
