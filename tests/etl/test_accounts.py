@@ -305,3 +305,28 @@ def test_demo_accounts_one_per_role_with_random_passwords(db):
         assert account.branches == (frozenset() if demo.role == "district" else frozenset({A, B, C}))
     again = accounts.create_demo_accounts(db)
     assert again == []  # never a second password for the same account
+
+
+def test_concurrent_wrong_passwords_cannot_slip_past_the_lock(db):
+    """Twenty tries at once, the right password among the last: the name locks after five failures,
+    however the tries interleave (each name's tries are taken one at a time)."""
+    import concurrent.futures
+
+    accounts.add_user(db, "lingdao", "right password", "leadership", [A], by="测试")
+    tries = ["wrong password"] * 19
+
+    def attempt(password):
+        try:
+            accounts.authenticate(db, "lingdao", password)
+            return "ok"
+        except SignInRefused:
+            return "refused"
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(attempt, tries))
+    assert outcomes == ["refused"] * 19
+    with db.connect() as con:
+        recorded = dict(con.execute("SELECT outcome, count(*) FROM sign_in_attempts GROUP BY ALL").fetchall())
+    assert recorded == {"failed": accounts.MAX_FAILURES, "locked": 19 - accounts.MAX_FAILURES}
+    with pytest.raises(SignInRefused, match="已锁定"):
+        accounts.authenticate(db, "lingdao", "right password")
