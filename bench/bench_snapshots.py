@@ -8,8 +8,8 @@ same on the small demo's six branches, in one run. Not a test: appends a section
 2. 300 branches: the six repeated ``--copies`` times under distinct names and schools
    ("城南实验小学党支部 03", "城南实验小学（03）"), each with its own Ed25519 key, for 2025-Q3 and 2025-Q4
    (so the comparison has a previous period), or with --quarters 8 for every quarter of 2024–2025 (so the
-   page's trend, too, is as long as a district's would be). Each source branch's four tables are computed once per
-   period (tables.compute) and every copy's zip is built from them by export.build under the copy's
+   page's trend, too, is as long as a district's would be). Each source branch's tables are computed once per
+   period (tables.compute and the plan checklist, plan.items_frame) and every copy's zip is built from them by export.build under the copy's
    name, school and key — the same bytes an export of that branch would write. The xlsx report that
    build makes beside each zip is for people, never imported: it is stubbed while the copies are
    built (600 reports at ≈0.3 s each would triple the build and measure nothing of the district).
@@ -46,10 +46,10 @@ import duckdb  # noqa: E402
 from dashboard import queries  # noqa: E402
 from etl import branches, demo_small  # noqa: E402
 from etl.db import Database, engine_settings, require_branch, statement  # noqa: E402
-from etl.rules import rules_for  # noqa: E402
+from etl.rules import rules_for, today  # noqa: E402
 from etl.scope import DISTRICT  # noqa: E402
 from etl.scoring.period import parse  # noqa: E402
-from etl.snapshot import export, importer, keys, manifest, report, tables, trust  # noqa: E402
+from etl.snapshot import export, importer, keys, manifest, plan, report, tables, trust  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results.md"
 COMPARED = parse("2025-Q4")
@@ -62,7 +62,7 @@ def copy_name(name: str, school: str, n: int) -> tuple[str, str]:
 
 
 def source_frames(db: Database, periods: list) -> dict:
-    """Per source branch: its school, rules, live loads and, per copied period, its four tables."""
+    """Per source branch: its school, rules, live loads and, per copied period, its tables and plan file."""
     sources = {}
     with db.connect() as con:
         for c in demo_small.CHARACTERS:
@@ -71,11 +71,16 @@ def source_frames(db: Database, periods: list) -> dict:
             )
             columns = [d[0] for d in cursor.description]
             rules = rules_for(c.name)
+            frames, plans = {}, {}
+            for p in periods:
+                frames[p] = tables.compute(con, c.name, p, rules)
+                frames[p]["plan_items"], plans[p] = plan.items_frame(con, c.name, p, rules, plan.as_of_for(p, today()))
             sources[c.name] = {
                 "school": c.school,
                 "rules": rules,
                 "loads": [dict(zip(columns, row)) for row in cursor.fetchall()],
-                "frames": {p: tables.compute(con, c.name, p, rules) for p in periods},
+                "frames": frames,
+                "plans": plans,
             }
     return sources
 
@@ -104,6 +109,7 @@ def build_copies(sources: dict, folder: Path, copies: int, periods: list) -> lis
                         anonymized=False,
                         created_at=created_at,
                         key=key,
+                        plan_source=s["plans"][p],
                     )
                     path = folder / f"{export.file_stem(name, p)}.zip"
                     path.write_bytes(built.zip_bytes)

@@ -80,7 +80,7 @@ def cmd_export(args, user_of) -> int:
 
 
 def cmd_verify(args) -> int:
-    from etl.snapshot import manifest, verify
+    from etl.snapshot import verify
 
     status = EXIT_OK
     db = None
@@ -100,8 +100,12 @@ def cmd_verify(args) -> int:
         m = snapshot.manifest
         print(f"✔ {Path(path).name}：{verify.verdict(snapshot)}")
         school = f"（{m.school}）" if m.school else "（未设置学校）"
-        rows = "，".join(f"{name} {m.rows(name)} 行" for name in manifest.TABLE_ENTRIES)
+        rows = "，".join(f"{name} {m.rows(name)} 行" for name in m.table_entries)
         print(f"  {m.branch}{school} {m.period.label}，生成于 {shown_time(m.created_at)}；{rows}")
+        if m.plan is None:
+            print(f"  快照格式 {m.version}：不含工作计划（plan_items）")
+        else:
+            print(f"  工作计划（plan_items）：{m.rows('plan_items')} 个事项，状态截至 {m.plan['as_of']}")
         if m.anonymized:
             print("  党员姓名已匿名（代码）")
         if state is None:

@@ -21,10 +21,11 @@ import duckdb
 import pandas as pd
 
 from etl.db import Database, require_branch, statement
-from etl.rules import Rules, rules_for
+from etl.rules import Rules, rules_for, today
 from etl.scope import SECRETARY, OutOfScope, Scope
 from etl.scoring import engine, service
 from etl.scoring.period import Period, parse
+from etl.snapshot import plan
 from etl.snapshot.tables import SCHEMAS, raw_branch_ids
 
 
@@ -191,6 +192,43 @@ def branch_rows(
         )
     frame = pd.DataFrame(rows, columns=BRANCH_ROW_COLUMNS)
     return frame.astype({"stars": "Int64", "previous_stars": "Int64"})
+
+
+PLAN_ROW_COLUMNS = ["branch", "period", "plan_source", "plan_as_of", *plan.COMPLETION_COLUMNS]
+
+
+def plan_rows(
+    con: duckdb.DuckDBPyConnection, period: Period, rules: Rules | None = None, *, scope: Scope = SECRETARY
+) -> pd.DataFrame:
+    """Each branch's plan completion for ``period`` (PLAN_ROW_COLUMNS), one row per branch in ``scope``
+    by name, as branch_rows prefers: the plan items of the snapshot in force where it has them (format
+    2), even where raw rows exist; else, where the branch has raw rows for the period, its checklist
+    on the period's end (or today, if earlier) with its own rules (or ``rules``) and plan; else a row
+    with plan_source None. Counts only, never members: every scope may call it. A branch computed
+    from raw rows costs a checklist (about a second); a snapshot's are read in one query."""
+    branches = con.execute(_sql("branches")).df()
+    branches = branches[branches["name"].map(scope.allows)].reset_index(drop=True)
+    names = dict(zip(branches["branch_id"].astype(int), branches["name"]))
+    frozen = con.execute(_sql("plan_items"), {"branch_ids": list(names), "period": period.label}).df()
+    from_snapshot = set(frozen["branch_id"].astype(int))
+    raw = raw_branch_ids(con, [b for b in names if b not in from_snapshot], period)
+    as_of = plan.as_of_for(period, today())
+    computed = [
+        plan.items_frame(con, names[b], period, rules or rules_for(names[b]), as_of)[0].assign(branch_id=b)
+        for b in sorted(raw)
+    ]
+    items = pd.concat([frozen, *computed], ignore_index=True) if computed else frozen
+    done = plan.completion(items)
+    as_of_of = items.groupby("branch_id")["as_of"].first() if not items.empty else pd.Series(dtype=object)
+    rows = []
+    for bid, name in names.items():
+        source = "snapshot" if bid in from_snapshot else "raw" if bid in raw else None
+        numbers = done.loc[bid].to_dict() if bid in done.index else {}
+        when = pd.Timestamp(as_of_of[bid]).date() if bid in as_of_of.index else None
+        rows.append({"branch": name, "period": period.label, "plan_source": source, "plan_as_of": when, **numbers})
+    frame = pd.DataFrame(rows, columns=PLAN_ROW_COLUMNS)
+    frame = frame.astype({"plan_done": "Int64", "plan_due": "Int64", "plan_overdue": "Int64", "plan_rate": float})
+    return frame.sort_values("branch", kind="stable").reset_index(drop=True)
 
 
 def member_rows(

@@ -23,7 +23,7 @@ from etl.db import Database, first_row, require_branch, statement
 from etl.errors import SnapshotRejected, UsageError
 from etl.rules import Rules, rules_for
 from etl.scoring.period import Period, parse
-from etl.snapshot import anonymize, archive, keys, manifest, report, tables
+from etl.snapshot import anonymize, archive, keys, manifest, plan, report, tables
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -100,8 +100,10 @@ def build(
     anonymized: bool,
     created_at: dt.datetime,
     key: Ed25519PrivateKey | None,
+    plan_source: dict,
 ) -> Built:
-    """The zip (manifest, signature, tables, rules) and the report of one period's frames."""
+    """The zip (manifest, signature, tables, rules) and the report of one period's frames;
+    ``plan_source`` names the plan file and the as-of date of the plan_items frame."""
     arrow = {name: tables.to_arrow(name, frames[name]) for name in manifest.TABLE_ENTRIES}
     contents = {entry: tables.parquet_bytes(arrow[name]) for name, entry in manifest.TABLE_ENTRIES.items()}
     contents[manifest.RULES_ENTRY] = _rules_entry(rules)
@@ -118,6 +120,7 @@ def build(
         source_loads=source_loads,
         rows=rows,
         entries=contents,
+        plan=plan_source,
     )
     entries = [(manifest.MANIFEST, manifest_bytes)]
     fingerprint = None
@@ -165,6 +168,7 @@ def prepare(
     created_at = (now or dt.datetime.now(manifest.SHANGHAI)).astimezone(manifest.SHANGHAI)
     code_of = anonymize.coder(anonymize.branch_secret(db, branch)) if anonymize_names else None
     built, without_data = [], []
+    plans: dict[tuple[int, dt.date], tuple] = {}  # the checklist of a year on a date: Q4's is the year's
     with db.connect() as con:
         bid = require_branch(con, branch)
         _, name, school = first_row(con, statement("etl.sql", "branch/get"), {"branch_id": bid})
@@ -176,6 +180,11 @@ def prepare(
                 without_data.append(period.label)
                 continue
             frames = tables.compute(con, name, period, rules, code_of)
+            as_of = plan.as_of_for(period, created_at.date())  # created_at is Beijing time, like the plan's today
+            key_of_plan = (period.start.year, as_of)
+            if key_of_plan not in plans:
+                plans[key_of_plan] = plan.items_frame(con, name, period, rules, as_of)
+            frames["plan_items"], plan_source = plans[key_of_plan]
             built.append(
                 build(
                     frames,
@@ -187,6 +196,7 @@ def prepare(
                     anonymized=anonymize_names,
                     created_at=created_at,
                     key=key,
+                    plan_source=plan_source,
                 )
             )
     return Prepared(school, built, without_data)

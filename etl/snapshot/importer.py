@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from etl.db import Database, find_branch, first_row, statement
 from etl.errors import SnapshotRejected
-from etl.snapshot import manifest, verify
+from etl.snapshot import verify
 
 
 def _sql(name: str) -> str:
@@ -52,7 +52,8 @@ def utc(moment: dt.datetime) -> dt.datetime:
 
 
 def _store_tables(con: duckdb.DuckDBPyConnection, import_id: int, snapshot: verify.Snapshot) -> None:
-    for name in manifest.TABLE_ENTRIES:
+    """Each of the snapshot's tables into its snapshot_* table (a version-1 file has no plan_items)."""
+    for name in snapshot.manifest.table_entries:
         table = snapshot.tables[name]
         table = table.append_column("seq", pa.array(range(table.num_rows), pa.int32()))
         con.register("incoming", table)

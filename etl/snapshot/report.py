@@ -73,6 +73,26 @@ HEADERS = {
         "met": "达标次数",
         "held_on": "开展日期",
     },
+    "plan_items": {  # the words of `etl plan --format csv`
+        "as_of": "截至",
+        "key": "事项键",
+        "name": "事项",
+        "per": "频次",
+        "status": "状态",
+        "done": "完成",
+        "required": "要求",
+        "measure": "单位",
+        "progress": "进度",
+        "due": "到期",
+        "next_checkpoint": "下一检查点",
+        "checkpoint_count": "检查点次数",
+        "evidence_count": "证据行数",
+        "missing_count": "缺少人数",
+        "units": "单元数",
+        "units_due": "已到期单元",
+        "units_due_met": "其中已完成",
+        "units_overdue": "逾期单元",
+    },
     "star_moves": {
         "member": "党员",
         "party_group": "党小组",
@@ -87,12 +107,20 @@ SHEETS = {
     "branch_score": "支部堡垒指数",
     "compliance": "三会一课",
     "star_moves": "星级变化",
+    "plan_items": "工作计划",
 }
 RATES = {"attendance_rate", "compliance_rate"}
 COUNTS = {"stars", "previous_stars", "members_scored", "expected", "attended", "absences", "unmarked", "lates"}
-COUNTS |= {"leaves", "study_days", "active_days", "required", "held", "met"}
+COUNTS |= {"leaves", "study_days", "active_days", "required", "held", "met", "done", "checkpoint_count"}
+COUNTS |= {"evidence_count", "missing_count", "units", "units_due", "units_due_met", "units_overdue"}
 CODES = {
-    "per": {"month": "每月", "month_per_group": "每月每个党小组", "quarter": "每季度", "year": "每年"},
+    "per": {
+        "month": "每月",
+        "month_per_group": "每月每个党小组",
+        "quarter": "每季度",
+        "year": "每年",
+        "member": "每位党员",
+    },
     "move": {"up": "上升", "down": "下降", "same": "持平", "new": "新计分"},
 }
 
@@ -129,12 +157,20 @@ def _about(manifest: Manifest, signer: str | None) -> pd.DataFrame:
         ("规则文件", d["rules"]["source"]),
         ("规则 SHA-256", d["rules"]["sha256"]),
         ("党员姓名", "已匿名（代码）" if d["anonymized"] else "实名"),
+        *_plan_about(d),
         ("签名", f"已签名，密钥指纹 {signer}" if signer else "未签名"),
         ("工具版本", f"{d['tool']['name']} {d['tool']['version']}"),
         ("快照格式版本", d["format_version"]),
         *((f"{SHEETS[name]}（行数）", t["rows"]) for name, t in d["tables"].items()),
     ]
     return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def _plan_about(d: dict) -> list[tuple[str, str]]:
+    plan = d.get("plan")
+    if plan is None:  # a version-1 snapshot
+        return [("工作计划", "（格式 1 的快照不含工作计划）")]
+    return [("工作计划文件", plan["source"]), ("工作计划 SHA-256", plan["sha256"]), ("工作计划截至", plan["as_of"])]
 
 
 def _sources(manifest: Manifest) -> pd.DataFrame:
@@ -156,7 +192,8 @@ def _sources(manifest: Manifest) -> pd.DataFrame:
 def workbook(frames: dict[str, pd.DataFrame], manifest: Manifest, signer: str | None) -> bytes:
     sheets, formats = {"说明": _about(manifest, signer)}, {}
     for name, sheet in SHEETS.items():
-        sheets[sheet], formats[sheet] = _readable(name, frames[name])
+        if name in frames:  # a version-1 snapshot has no plan_items
+            sheets[sheet], formats[sheet] = _readable(name, frames[name])
     stars = frames["member_scores"]["stars"].dropna().astype(int)
     sheets["星级分布"] = pd.DataFrame(
         {"星级": [5, 4, 3, 2, 1], "人数": [int((stars == s).sum()) for s in (5, 4, 3, 2, 1)]}

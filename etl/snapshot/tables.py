@@ -1,4 +1,4 @@
-"""The four tables of a snapshot: their columns and types, and how they are taken from a branch's
+"""The tables of a snapshot: their columns and types, and how they are taken from a branch's
 database — by the very scoring calls `etl scores` makes (etl/scoring/service.py), never a second
 computation, so a snapshot's numbers are `etl scores`'s numbers to the last bit.
 
@@ -6,7 +6,8 @@ computation, so a snapshot's numbers are `etl scores`'s numbers to the last bit.
   (docs/scoring.md), in the order `etl scores` lists them;
 - branch_score: the 堡垒指数 row, with the previous period's index and stars;
 - compliance: every 三会一课 requirement and unit of the period (required, held, met, held on);
-- star_moves: each member scored this period, with last period's stars and the move.
+- star_moves: each member scored this period, with last period's stars and the move;
+- plan_items (format 2): the work plan's checklist on the period's as-of date (etl/snapshot/plan.py).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from etl.errors import SnapshotRejected
 from etl.rules import APPRAISAL, Rules
 from etl.scoring import engine, service
 from etl.scoring.period import Period
+from etl.snapshot import plan
 
 _str, _f64, _i64, _i32, _bool = pa.string(), pa.float64(), pa.int64(), pa.int32(), pa.bool_()
 SCHEMAS: dict[str, pa.Schema] = {
@@ -105,6 +107,7 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("index", _f64),
         ]
     ),
+    "plan_items": plan.SCHEMA,
 }
 MAX_ROWS = 200_000  # a branch has hundreds of members; a table beyond this is not a snapshot's
 MAX_DECODED_BYTES = 128 * 1024 * 1024  # what one table may take once its Parquet pages are decoded

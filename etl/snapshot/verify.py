@@ -4,10 +4,11 @@ Every check refuses with SnapshotRejected naming what is wrong, in the order tha
 
 1. the file's size, then that it is a zip at all, then that its directory can be read (a truncated
    file has none);
-2. from the directory alone, before anything is read: the number of entries and their declared
-   sizes (a zip bomb is refused here, undecompressed), duplicate names, the manifest's presence,
+2. from the directory alone, before anything is read: the manifest's presence, the number of
+   entries and their declared sizes (a zip bomb is refused here, undecompressed), duplicate names,
    encryption, and that every entry is stored as this tool stores it (nothing is ever inflated);
-3. the manifest: this tool's format and a version it reads, every field it needs;
+3. the manifest: this tool's format and a version it reads (1, or 2 with the work plan), every field
+   that version needs;
 4. the entries against the manifest: none missing, none extra, each one's size and SHA-256 — and
    each is read with zipfile's CRC check, so a damaged entry is named as damaged;
 5. the rules file against the rules' hash, each table's Parquet metadata (rows, decoded size) before
@@ -39,7 +40,8 @@ from etl.snapshot import archive, keys, manifest, tables, trust
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A verified snapshot: its manifest, its signature (None: unsigned) and its tables."""
+    """A verified snapshot: its manifest, its signature (None: unsigned) and its tables — those of
+    its format version (a version-1 snapshot has no plan_items)."""
 
     file_name: str
     file_sha256: str
@@ -91,7 +93,12 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
 
 
 def _check_directory(infos: list[zipfile.ZipInfo]) -> None:
-    """What the directory alone shows, before any entry is read."""
+    """What the directory alone shows, before any entry is read. A zip without a manifest is named
+    first as not a snapshot at all: the xlsx report beside a snapshot, picked by mistake, is a zip
+    with more entries than a snapshot may have."""
+    names = [info.filename for info in infos]
+    if manifest.MANIFEST not in names:
+        raise SnapshotRejected("不是本工具的快照：zip 中没有 manifest.json")
     if len(infos) > archive.MAX_ENTRIES:
         raise SnapshotRejected(f"zip 中有 {len(infos)} 个条目，快照最多 {archive.MAX_ENTRIES} 个：未解压")
     for info in infos:
@@ -105,12 +112,9 @@ def _check_directory(infos: list[zipfile.ZipInfo]) -> None:
         raise SnapshotRejected(
             f"条目声明解压后共 {total:,} 字节，超过上限 {archive.MAX_TOTAL_BYTES:,} 字节（疑似 zip 炸弹）：未解压"
         )
-    names = [info.filename for info in infos]
     doubled = sorted({n for n in names if names.count(n) > 1})
     if doubled:
         raise SnapshotRejected(f"zip 中有重名的条目：{'、'.join(map(_shown, doubled))}")
-    if manifest.MANIFEST not in names:
-        raise SnapshotRejected("不是本工具的快照：zip 中没有 manifest.json")
     for info in infos:
         if info.flag_bits & 0x1:
             raise SnapshotRejected(f"条目 {_shown(info.filename)} 被加密了：本工具的快照从不加密")
@@ -152,7 +156,7 @@ def _verify(data: bytes, file_name: str) -> Snapshot:
         extra = "、".join(_shown(n) for n in sorted(present - listed))
         raise SnapshotRejected(f"多出条目：{extra}（zip 中有，清单中没有）")
     contents = {}
-    for name in manifest.ENTRIES:
+    for name in found.entry_names:
         content = _read_entry(zf, by_name[name])
         expected = found.entries[name]
         if len(content) != expected["bytes"] or hashlib.sha256(content).hexdigest() != expected["sha256"]:
@@ -162,13 +166,13 @@ def _verify(data: bytes, file_name: str) -> Snapshot:
         raise SnapshotRejected("rules.toml 与清单中规则的 SHA-256 不符")
     frames = {
         name: tables.read_parquet(name, contents[entry], found.rows(name))
-        for name, entry in manifest.TABLE_ENTRIES.items()
+        for name, entry in found.table_entries.items()
     }
     signature_raw = _read_entry(zf, by_name[manifest.SIGNATURE]) if manifest.SIGNATURE in by_name else None
     entries = [(manifest.MANIFEST, found.raw)]
     if signature_raw is not None:
         entries.append((manifest.SIGNATURE, signature_raw))
-    entries += [(name, contents[name]) for name in manifest.ENTRIES]
+    entries += [(name, contents[name]) for name in found.entry_names]
     canonical = archive.pack(entries, found.created_at.astimezone(manifest.SHANGHAI))
     if canonical != data:
         at = archive.first_difference(canonical, data)

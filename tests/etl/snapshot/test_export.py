@@ -15,6 +15,7 @@ import pytest
 from etl import __version__
 from etl.cli import main
 from etl.db import Database
+from etl.plan.plan_file import plan_for
 from etl.rules import rules_for
 from etl.scoring import service
 from etl.snapshot import anonymize, manifest, verify
@@ -49,13 +50,15 @@ def test_year_writes_its_quarters_and_the_year_each_in_its_own_file(branch_db, k
 def test_the_manifest_says_what_the_snapshot_is(branch_db, signed_q1):
     data = manifest_of(signed_q1)
     rules = rules_for(BRANCH)
-    assert data["format"] == "vanguard-snapshot" and data["format_version"] == 1
+    assert data["format"] == "vanguard-snapshot" and data["format_version"] == 2
     assert (data["branch"], data["school"], data["period"]) == (BRANCH, SCHOOL, "2025-Q1")
     assert (data["period_start"], data["period_end"]) == ("2025-01-01", "2025-03-31")
     assert data["created_at"] == T1.isoformat(timespec="microseconds")
     assert data["tool"]["version"] == __version__
     assert data["rules"] == {"source": "rules.toml", "sha256": rules.sha256, "entry": "rules.toml"}
     assert data["anonymized"] is False
+    plan = plan_for(BRANCH, 2025)
+    assert data["plan"] == {"source": "plan.toml", "sha256": plan.sha256, "as_of": "2025-03-31"}
     with branch_db.connect() as con:
         loads = con.execute("SELECT load_id, sha256 FROM loads WHERE undone_at IS NULL ORDER BY load_id").fetchall()
     assert [(x["load_id"], x["sha256"]) for x in data["source_loads"]] == loads and len(loads) == 8
@@ -70,6 +73,7 @@ def test_the_manifest_says_what_the_snapshot_is(branch_db, signed_q1):
         "branch_score": 1,
         "compliance": len(table_of(signed_q1, "compliance")),
         "star_moves": len(table_of(signed_q1, "star_moves")),
+        "plan_items": len(table_of(signed_q1, "plan_items")),
     }
 
 

@@ -210,7 +210,8 @@ def test_an_entry_that_lies_about_its_size_is_never_inflated(tmp_path, capsys):
 
 
 def test_too_many_entries_are_refused_before_reading(tmp_path, capsys):
-    many = archive.pack([(f"{i}.txt", b"x") for i in range(200)], archive.dt.datetime(2026, 1, 1))
+    entries = [("manifest.json", b"{}"), *((f"{i}.txt", b"x") for i in range(199))]  # without one: not a snapshot
+    many = archive.pack(entries, archive.dt.datetime(2026, 1, 1))
     refused(tmp_path, capsys, many, "200 个条目", "未解压")
 
 
@@ -246,10 +247,10 @@ def test_another_format_version_is_refused(tmp_path, capsys, unsigned_q1):
     data = unsigned_q1.read_bytes()
     items = dict(entries_of(data))
     doc = json.loads(items["manifest.json"])
-    doc["format_version"] = 2
+    doc["format_version"] = 3
     items["manifest.json"] = json.dumps(doc).encode()
     later = archive.pack(list(items.items()), created_of(data))
-    refused(tmp_path, capsys, later, "快照格式版本“2”不受支持", "请升级本工具")
+    refused(tmp_path, capsys, later, "快照格式版本“3”不受支持", "请升级本工具")
 
 
 @pytest.mark.parametrize(
