@@ -49,6 +49,9 @@ try:
     if data.is_demo():
         st.warning(S.DEMO_BANNER, icon=":material/science:")
     data.refresh_version()
+    st.session_state[ui.AUDIT_BRANCH_KEY] = None  # a page about one branch says which (state.page)
+    if navigation.url_path != "member":
+        st.session_state.pop(auth.MEMBER_VIEWED_KEY, None)  # a later visit to a 党员档案 is a new view
     if auth.visible(every[navigation.url_path][1], caller):
         navigation.run()
     else:  # opened by its address: refused here, before the page's code runs

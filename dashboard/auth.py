@@ -31,6 +31,7 @@ from etl.accounts import ROLE_NAMES, Account
 from etl.scope import SECRETARY, OutOfScope, Scope
 
 ACCOUNT_KEY = "_account"
+MEMBER_VIEWED_KEY = "_member_viewed"
 SIGNIN_LINK_HTML = (  # constant markup, no data in it
     f'<a href="{SIGNIN_PATH}" target="_self" style="display:inline-block;padding:.45rem 1rem;border-radius:.5rem;'
     f'background:#C8102E;color:#fff;text-decoration:none">{S.SIGNIN_LINK}</a>'
@@ -195,8 +196,7 @@ def signed_in() -> Account | None:
 def gate() -> Caller:
     """The caller of this run, or — when someone must sign in first — a sign-in prompt and a stop."""
     if not accounts_exist():
-        address = _served_address()
-        if address and not is_loopback(address):
+        if not _this_machine():
             st.error(S.SIGNIN_REFUSED_NON_LOCAL, icon=":material/block:")
             st.stop()
         caller = LOCAL
@@ -210,10 +210,16 @@ def gate() -> Caller:
     return caller
 
 
-def _served_address() -> str | None:
+def _this_machine() -> bool:
+    """Whether local mode may serve this browser: it is on this machine (Streamlit gives no client
+    address for localhost) and the server is not bound to another address. Checked on every run: a
+    page opened from elsewhere while accounts existed must not fall into local mode when they are all
+    disabled (the server's start-up check and gate only see new connections)."""
     from streamlit import config
 
-    return config.get_option("server.address")
+    address = config.get_option("server.address")
+    client = st.context.ip_address
+    return (not address or is_loopback(address)) and (client is None or is_loopback(client))
 
 
 def _ask_to_sign_in() -> None:
@@ -286,8 +292,8 @@ def record(action: str, branch: str | None, target: str | None = None, detail: s
 
 def record_view_of_member(branch: str, member_id: int, name: str) -> None:
     """A 党员档案 opened: recorded once each time the reader turns to a member, not on every rerun
-    of the same page (a period change, a download)."""
+    of the same page (a period change, a download); leaving the page ends the view (app.py)."""
     seen = (branch, member_id)
-    if st.session_state.get("_member_viewed") != seen:
-        st.session_state["_member_viewed"] = seen
+    if st.session_state.get(MEMBER_VIEWED_KEY) != seen:
+        st.session_state[MEMBER_VIEWED_KEY] = seen
         record("view_member", branch, name)

@@ -159,15 +159,25 @@ def file_name(name: str) -> str:
 SUBJECT_KEY = "_download_subject"
 
 
-def audited(make: Callable[[], bytes], shown_name: str) -> Callable[[], bytes]:
-    """``make`` that also puts the download in the audit log when the file is fetched. Who and which
-    branch are taken now, during the run: the file is made later, outside it."""
-    from dashboard import auth, data
+AUDIT_BRANCH_KEY = "_audit_branch"  # the branch this run's downloads are about (None: scope-wide files)
 
-    who, branch, db = auth.caller().name, st.session_state.get("branch"), data.db()
+
+def audited(make: Callable[[], bytes], shown_name: str) -> Callable[[], bytes]:
+    """``make`` for a download button, made when the file is fetched — outside any script run, so
+    the gate at the top of app.py does not run then. Who, her session and the branch are taken now;
+    when the file is fetched the session must still be live (a sign-out, an idle end or a disabled
+    account in another tab stops an open page's downloads too), and the download goes in the audit log."""
+    from dashboard import auth, data
+    from etl import accounts
+    from etl.scope import OutOfScope
+
+    who, db = auth.caller(), data.db()
+    branch, token = st.session_state.get(AUDIT_BRANCH_KEY), auth.request_token()
 
     def fetched() -> bytes:
-        audit.buffer_for(db).add(audit.Event("download", who, branch, shown_name))
+        if not who.local and accounts.session_account(db, token) is None:
+            raise OutOfScope(S.SESSION_ENDED)
+        audit.buffer_for(db).add(audit.Event("download", who.name, branch, shown_name))
         return make()
 
     return fetched

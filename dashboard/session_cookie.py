@@ -34,21 +34,33 @@ def secret_path() -> Path:
     return config_home / "vanguard-dashboard" / "cookie-secret"
 
 
+_cache: dict[str, bytes] = {}
+
+
 def secret() -> bytes:
-    """The signing secret, made (0600, never overwritten) the first time it is needed."""
+    """The signing secret, made (0600, never overwritten) the first time it is needed, then kept in
+    memory. It is written whole under another name and linked into place, so a process starting at
+    the same moment reads either no file or the whole secret — never an empty one."""
     path = secret_path()
-    try:
-        return bytes.fromhex(path.read_text().strip())
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:  # O_EXCL: two processes starting at once agree on the one secret the first wrote
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return bytes.fromhex(path.read_text().strip())
-    with os.fdopen(fd, "w") as f:
-        f.write(secrets.token_bytes(SECRET_BYTES).hex())
-    return bytes.fromhex(path.read_text().strip())
+    if str(path) in _cache:
+        return _cache[str(path)]
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_bytes(SECRET_BYTES).hex())
+        try:
+            os.link(draft, path)  # fails if another process linked its secret first: that one wins
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = bytes.fromhex(path.read_text().strip())
+    if len(key) < SECRET_BYTES:
+        raise ValueError(f"the cookie secret {path} is shorter than {SECRET_BYTES} bytes: delete it to make a new one")
+    _cache[str(path)] = key
+    return key
 
 
 def _mac(value: str, key: bytes) -> str:

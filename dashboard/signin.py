@@ -6,7 +6,9 @@ TestClient.
 from __future__ import annotations
 
 import html
+import logging
 import secrets
+import threading
 import time
 from contextlib import asynccontextmanager
 from urllib.parse import quote, urlsplit
@@ -32,15 +34,28 @@ def database() -> Database:
     return Database(default_db_path())
 
 
+_accounts_refresh = threading.Lock()
+
+
 def accounts_exist() -> bool:
-    """Whether anyone can sign in (cached briefly: the middleware asks on every page load)."""
+    """Whether anyone can sign in (cached briefly: the gate asks on every request, and a page load
+    makes a burst of them). One thread refreshes the answer at a time; when the database cannot be
+    read (busy with a long load), the last answer stands, and with none yet the gate fails closed."""
     global _accounts_seen
     seen_at, exist = _accounts_seen
-    if time.monotonic() - seen_at > _ACCOUNTS_TTL:
+    if time.monotonic() - seen_at <= _ACCOUNTS_TTL:
+        return exist
+    with _accounts_refresh:
+        seen_at, exist = _accounts_seen
+        if time.monotonic() - seen_at <= _ACCOUNTS_TTL:  # another thread refreshed it meanwhile
+            return exist
         db = database()
-        exist = db.path.exists() and accounts.has_accounts(db)
+        try:
+            exist = db.path.exists() and accounts.has_accounts(db)
+        except VanguardError:
+            return exist if seen_at else True  # never read yet: assume accounts exist (sign-in asked)
         _accounts_seen = (time.monotonic(), exist)
-    return exist
+        return exist
 
 
 def safe_next(target: str | None) -> str:
@@ -119,6 +134,9 @@ async def signin(request: Request) -> Response:
         return signin_page(str(refused), next_path, username, status=401)
     except VanguardError as exc:  # e.g. the database is busy: say so, never a traceback
         return signin_page(str(exc), next_path, username, status=503)
+    except Exception:  # anything else: a plain answer to the person, the details in the server's log
+        logging.getLogger(__name__).exception("sign-in failed")
+        return signin_page(S.SIGNIN_FAILED, next_path, username, status=500)
     token = await run_in_threadpool(accounts.start_session, db, account)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(

@@ -129,6 +129,7 @@ def page(title: str) -> Context:
     if ctx.period is not None:
         st.caption(S.PAGE_SUBJECT.format(branch=ctx.branch, period=S.period_words(ctx.period)))
         st.session_state[components.SUBJECT_KEY] = f"{ctx.branch}_{ctx.period.label}"
+    st.session_state[components.AUDIT_BRANCH_KEY] = ctx.branch
     if ctx.period is None:
         components.empty_state()
         st.stop()
@@ -184,4 +185,5 @@ def district_page(title: str, with_branch: bool = False) -> tuple[str | None, Pe
         else S.DISTRICT_SUBJECT.format(period=S.period_words(period))
     )
     st.session_state[components.SUBJECT_KEY] = f"{subject}_{period.label}"
+    st.session_state[components.AUDIT_BRANCH_KEY] = branch  # None: a file about every branch in scope
     return branch, period, periods

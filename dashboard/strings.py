@@ -559,6 +559,7 @@ SIGNIN_PASSWORD = "密码"
 SIGNIN_SUBMIT = "登录"
 SIGNIN_HINT = "账号由支部书记或管理员建立。忘记密码请找支部书记（领导账号）或管理员重设。"
 SIGNIN_EXPIRED = "登录页已过期，请再输入一次。"
+SIGNIN_FAILED = "登录时出了问题，请稍后再试；如果一直这样，请告诉管理员。"
 SIGNIN_REFUSED_NON_LOCAL = (
     "这个看板还没有任何账号，只能在本机（127.0.0.1）上使用。请管理员先用“python -m etl user add”建立第一个书记账号。"
 )

@@ -278,6 +278,7 @@ st.subheader(S.UPLOAD_TITLE)
 st.caption(S.UPLOAD_HELP)
 branch = branch_picker(ctx)
 st.session_state[ui.SUBJECT_KEY] = branch or ""  # downloads here are named after this branch
+st.session_state[ui.AUDIT_BRANCH_KEY] = branch or None  # and are about it
 cols = st.columns(2)
 this_year = dt.date.today().year
 year = cols[0].selectbox(

@@ -235,3 +235,78 @@ def test_opening_a_members_file_is_in_the_audit_log_once(monkeypatch, roles_db, 
     audit.buffer_for(copy).flush()
     views = audit.events(copy).query("action == 'view_member'")
     assert len(views) == 1 and views.iloc[0]["who"] == "lingdao" and views.iloc[0]["branch"] == BRANCH
+
+
+# -- review: what a test must catch if a check is taken out ------------------------------------------
+def test_every_write_and_account_function_refuses_a_leader(as_caller):
+    """Each function checks the role itself (auth.require), before it does anything."""
+    as_caller("leadership")
+
+    class Loaded:  # what uploads.confirm_load is handed: only its branch is read before the check
+        class prepared:
+            branch = BRANCH
+
+    refusals = {
+        "confirm_load": lambda: uploads.confirm_load(Loaded, False, lambda *_: None),
+        "import_all": lambda: snapshots.import_all([], False),
+        "manageable": account_admin.manageable,
+        "reset_password": lambda: account_admin.reset_password("fuzhong", PASSWORD),
+        "disable": lambda: account_admin.disable("fuzhong"),
+    }
+    for name, call in refusals.items():
+        with pytest.raises(OutOfScope):
+            call()
+        assert name  # named in the loop so a failure says which
+
+
+def test_a_download_of_a_page_left_open_stops_when_the_session_ends(as_caller, roles_db, monkeypatch):
+    from dashboard import components as ui
+    from dashboard import session_cookie
+
+    db, made = roles_db
+    as_caller("leadership")
+    session = accounts.start_session(db, made["leadership"])
+    monkeypatch.setattr(auth, "request_cookie", lambda: session_cookie.sign(session))
+    make = ui.audited(lambda: b"rows", "实验学校党支部_2025-Q4_先锋指数.csv")
+    assert make() == b"rows"
+    accounts.end_session(db, session)  # signed out in another tab
+    with pytest.raises(OutOfScope):
+        make()
+
+
+def test_a_link_to_a_branch_outside_the_scope_opens_her_own_branch(monkeypatch, roles_db):
+    db, made = roles_db
+    monkeypatch.setenv("VANGUARD_DB", str(db.path))
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import session_cookie
+    from tests.dashboard.conftest import APP
+
+    cookie = session_cookie.sign(token(db, made["other_leader"]))
+    monkeypatch.setattr(auth, "request_cookie", lambda: cookie)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["branch"] = BRANCH  # the demo branch: not hers
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="branch").options == [OTHER] and at.selectbox(key="branch").value == OTHER
+    assert not at.metric  # her branch has no data yet: the empty state, nothing of the other branch
+
+
+def test_a_load_on_the_page_is_recorded_as_the_signed_in_secretary(monkeypatch, roles_db, tmp_path):
+    from tests import filebuilders as fb
+
+    db, _ = roles_db
+    copy = Database(tmp_path / "copy.duckdb")
+    shutil.copy(db.path, copy.path)
+    her = accounts.add_user(copy, "shuji2", PASSWORD, "secretary", [OTHER], by="测试")
+    at = open_page_as(monkeypatch, copy, token(copy, her), "upload")
+    assert at.selectbox(key=uploads.BRANCH_KEY).value == OTHER
+    roster = fb.xlsx(tmp_path / "名册.xlsx", {"名册": fb.ROSTER})
+    at.file_uploader(key="upload-files").upload("名册.xlsx", roster.read_bytes()).run()
+    at.button(key="confirm-名册.xlsx").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with copy.connect() as con:
+        assert con.execute("SELECT loaded_by FROM loads ORDER BY load_id DESC LIMIT 1").fetchone() == ("shuji2",)
+    audit.buffer_for(copy).flush()
+    loads = audit.events(copy).query("action == 'load' and via == 'app'")
+    assert list(loads["who"]) == ["shuji2"] and list(loads["branch"]) == [OTHER]
