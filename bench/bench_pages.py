@@ -65,7 +65,17 @@ from dashboard import strings as S  # noqa: E402
 from etl import demo  # noqa: E402
 from etl.db import Database, statement  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from tests.e2e.helpers import APP, TIMEOUT_MS, App, expect_drawn, expect_settled, goto, open_app, title  # noqa: E402
+from tests.e2e.helpers import (  # noqa: E402
+    APP,
+    TIMEOUT_MS,
+    App,
+    expect_drawn,
+    expect_settled,
+    goto,
+    open_app,
+    session_cookies,
+    title,
+)
 
 PAGES = [
     S.PAGE_INDEX,
@@ -130,9 +140,12 @@ READ = "() => { const m = window.__benchMarks; return [m.start ?? m.armedAt, m.e
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-def new_session(browser: Browser) -> tuple[BrowserContext, Page]:
-    """A fresh browser context (own cookies, own Streamlit session), as the tests' `page` fixture."""
+def new_session(browser: Browser, app: App | None = None) -> tuple[BrowserContext, Page]:
+    """A fresh browser context (own cookies, own Streamlit session), as the tests' `page` fixture,
+    signed in as a secretary when the app has accounts (over HTTP, so the app is not loaded yet)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    if app is not None and app.accounts:
+        context.add_cookies(session_cookies(app))
     context.set_default_timeout(TIMEOUT_MS)
     context.set_default_navigation_timeout(TIMEOUT_MS)
     context.add_init_script(MARKS)
@@ -216,16 +229,16 @@ Samples = dict[str, list[Sample]]
 
 def measure(db_path: Path, demo_banner: bool, repeats: int) -> tuple[Sample, Samples]:
     results: Samples = {}
-    app = App(db_path, demo=demo_banner)
+    app = App(db_path, demo=demo_banner, accounts=True)  # signs in as the tests do: helpers.session_cookies
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                context, page = new_session(browser)
+                context, page = new_session(browser, app)
                 cold = timed_first_view(page, app.url)
                 context.close()
                 for _ in range(repeats):
-                    context, page = new_session(browser)
+                    context, page = new_session(browser, app)
                     results.setdefault(FIRST_VIEW, []).append(timed_first_view(page, app.url))
                     # A returning reader: a new tab is a new Streamlit session, with the browser's
                     # cache of the app's scripts (plotly's among them) already filled.

@@ -213,6 +213,27 @@ def sign_in(page: Page, app: App, role: str = "secretary", path: str = "/") -> N
     expect_settled(page)
 
 
+def session_cookies(app: App, role: str = "secretary") -> list[dict]:
+    """Sign in as `role` through the same /signin form over plain HTTP, and return the session
+    cookie for `BrowserContext.add_cookies`: a browser context that starts signed in without having
+    loaded the app yet (the page benchmark's first view with a cold browser cache)."""
+    import http.cookiejar
+    import urllib.parse
+
+    from dashboard import session_cookie
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    form = opener.open(f"{app.url}/signin", timeout=30).read().decode()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
+    username, password = app.accounts[role]
+    body = urllib.parse.urlencode({"username": username, "password": password, "csrf": csrf, "next": "/"})
+    opener.open(f"{app.url}/signin", data=body.encode(), timeout=30).read()  # follows the redirect to /
+    found = [c for c in jar if c.name == session_cookie.COOKIE]
+    assert found, "signing in over HTTP set no session cookie"
+    return [{"name": c.name, "value": c.value, "url": app.url} for c in found]
+
+
 def wait_for_app(page: Page, timeout: float | None = None) -> None:
     """Wait until the browser is connected to the server and no script run is going on.
 
