@@ -13,7 +13,7 @@ Streamlit's English "Page not found"); the menu in the sidebar lists only the pa
 
 import streamlit as st
 
-from dashboard import auth, data
+from dashboard import auth, data, state
 from dashboard import components as ui
 from dashboard import strings as S
 from etl.errors import VanguardError
@@ -38,6 +38,7 @@ def _pages(who: auth.Caller) -> tuple[dict[str, list], dict]:
 st.sidebar.markdown(f"### {S.APP_TITLE}")
 try:
     caller = auth.gate()
+    st.session_state[state.PICKERS_KEY] = st.sidebar.container()  # filled by the page (state.sidebar)
     menu, every = _pages(caller)
     navigation = st.navigation([page for page, _ in every.values()], position="hidden")
     with st.sidebar:

@@ -219,6 +219,7 @@ def _this_machine() -> bool:
 
     address = config.get_option("server.address")
     client = st.context.ip_address
+    client = client if isinstance(client, str) else None  # a str or None from a browser (AppTest: a mock)
     return (not address or is_loopback(address)) and (client is None or is_loopback(client))
 
 
@@ -278,10 +279,11 @@ def sidebar(who: Caller) -> None:
         if who.local:
             st.caption(S.LOCAL_MODE)
             return
+        st.divider()
         st.markdown(ui.literal(S.SIGNED_IN_AS.format(label=who.account.label)))  # a name is the user's text
         branches = "、".join(sorted(who.scope.branches)) if who.scope.branches is not None else S.SCOPE_EVERY_BRANCH
         st.caption(ui.literal(S.SIGNED_IN_SCOPE.format(scope=branches)))
-        st.button(S.SIGN_OUT, on_click=sign_out, icon=":material/logout:", key="_sign_out")
+        st.button(S.SIGN_OUT, on_click=sign_out, icon=":material/logout:", key="_sign_out", type="tertiary")
 
 
 def record(action: str, branch: str | None, target: str | None = None, detail: str | None = None) -> None:

@@ -71,11 +71,20 @@ def _remember(**chosen: str) -> None:
             st.query_params[key] = value
 
 
+PICKERS_KEY = "_sidebar_pickers"
+
+
+def pickers():
+    """Where the pickers go: the sidebar's top, under the app's name and above the menu (app.py
+    makes the place on every run), so the period is the first thing a reader sees and can change."""
+    return st.session_state.get(PICKERS_KEY) or st.sidebar
+
+
 def sidebar() -> Context:
     branches = data.branches()
     if not branches:
         return Context(None, None)
-    with st.sidebar:
+    with pickers():
         _start_from("branch", branches)
         branch = st.selectbox(S.BRANCH, branches, key="branch", on_change=_chosen, args=("branch",))
         _start_from("grain", list(S.GRAINS))
@@ -149,7 +158,7 @@ def district_sidebar(with_branch: bool = False) -> tuple[str | None, Period | No
     branches = data.branches() if with_branch else []
     if not labels or (with_branch and not branches):
         return None, None, []
-    with st.sidebar:
+    with pickers():
         branch = None
         if with_branch:
             _start_from("branch", branches)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -53,3 +54,21 @@ def open_page_as(monkeypatch, db: Database, token: str, page: str, timeout: floa
     if page is not None:
         at.switch_page(SIGNED_IN_PAGES[page]).run()
     return at
+
+
+@contextlib.contextmanager
+def caller(who=None):
+    """Call the dashboard's functions outside a page run as ``who`` (default: the local mode's
+    secretary of every branch), as auth.gate() makes a page run's caller."""
+    import streamlit as st
+
+    from dashboard import auth, data
+
+    who = who or auth.LOCAL
+    st.session_state[auth.ACCOUNT_KEY] = who
+    st.session_state[data.SCOPE_KEY] = who.scope
+    try:
+        yield who
+    finally:
+        st.session_state.pop(auth.ACCOUNT_KEY, None)
+        st.session_state.pop(data.SCOPE_KEY, None)

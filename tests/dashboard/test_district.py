@@ -13,7 +13,7 @@ from dashboard.components import literal
 from etl.db import Database
 from etl.scope import SECRETARY, Scope
 from etl.scoring.period import parse
-from tests.dashboard.conftest import APP
+from tests.dashboard.conftest import APP, caller
 from tests.snapshot_builders import DEMO, OTHER, district, two_branches
 
 
@@ -141,7 +141,8 @@ def test_a_secretary_exports_a_signed_snapshot_from_the_upload_page(monkeypatch,
     assert any(fingerprint in c.value for c in at.caption)
     labels = [b.proto.label for b in at.get("download_button")]
     assert S.EXPORT_ZIP in labels and S.EXPORT_REPORT in labels
-    built = snapshots.build(DEMO, parse("2025-Q4"), anonymize_names=False)  # what the button holds
+    with caller():
+        built = snapshots.build(DEMO, parse("2025-Q4"), anonymize_names=False)  # what the button holds
     checked = verify.verify_bytes(built.zip_bytes, "x.zip")
     assert checked.signed and checked.fingerprint == fingerprint and checked.manifest.branch == DEMO
 
