@@ -60,8 +60,10 @@ COMPLETION_COLUMNS = ["plan_done", "plan_due", "plan_overdue", "plan_rate"]
 
 
 def as_of_for(period: Period, today: dt.date) -> dt.date:
-    """The date a period's plan statuses describe: its last day, or ``today`` when that comes first."""
-    return min(period.end, today)
+    """The date a period's plan statuses describe — the day after it ended (the period as it closed:
+    an item due on its last day and not met is overdue), or ``today`` when that comes first — the
+    same day the 工作计划 page and the brief judge it on (etl.plan.brief.default_as_of)."""
+    return min(period.end + dt.timedelta(days=1), today)
 
 
 def _unit_counts(result: Checklist) -> pd.DataFrame:

@@ -58,7 +58,7 @@ def test_the_manifest_says_what_the_snapshot_is(branch_db, signed_q1):
     assert data["rules"] == {"source": "rules.toml", "sha256": rules.sha256, "entry": "rules.toml"}
     assert data["anonymized"] is False
     plan = plan_for(BRANCH, 2025)
-    assert data["plan"] == {"source": "plan.toml", "sha256": plan.sha256, "as_of": "2025-03-31"}
+    assert data["plan"] == {"source": "plan.toml", "sha256": plan.sha256, "as_of": "2025-04-01"}
     with branch_db.connect() as con:
         loads = con.execute("SELECT load_id, sha256 FROM loads WHERE undone_at IS NULL ORDER BY load_id").fetchall()
     assert [(x["load_id"], x["sha256"]) for x in data["source_loads"]] == loads and len(loads) == 8

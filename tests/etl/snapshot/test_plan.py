@@ -65,10 +65,11 @@ def district_of(folder: Path, public_key: Path) -> Database:
 
 # -- export → verify → import ----------------------------------------------------------------------
 def test_the_snapshot_carries_the_checklist_on_the_period_end(branch_db, signed_q1):
-    on_the_end = checklist_on(branch_db, dt.date(2025, 3, 31))
+    """As the period closed: the day after its end, the day the 工作计划 page and the brief use."""
+    on_the_end = checklist_on(branch_db, dt.date(2025, 4, 1))
     table = plan_table(signed_q1)
     assert list(table.columns) == plan.SCHEMA.names
-    assert set(table["as_of"]) == {dt.date(2025, 3, 31)}
+    assert set(table["as_of"]) == {dt.date(2025, 4, 1)}
     items = on_the_end.items
     assert table["key"].tolist() == items["key"].tolist()  # every item, in the plan's order
     for column in ("name", "per", "status", "measure", "progress", "due", "evidence_count", "missing_count"):
@@ -76,18 +77,18 @@ def test_the_snapshot_carries_the_checklist_on_the_period_end(branch_db, signed_
     judged = items["required"].notna()
     assert table["done"][judged].astype(int).tolist() == items["done"][judged].astype(int).tolist()
     assert table["done"][~judged].isna().all()  # 学习强国: shown, never judged
-    # each item's units: all of the year, those due by 03-31 and those of them met, those overdue
+    # each item's units: all of the year, those due by then and those of them met, those overdue
     units = on_the_end.units
     for row in table.itertuples():
         mine = units[units["key"] == row.key]
-        due = mine[mine["due"] <= dt.date(2025, 3, 31)]
+        due = mine[mine["due"] <= dt.date(2025, 4, 1)]
         assert (row.units, row.units_due) == (len(mine), len(due)), row.key
         assert row.units_due_met == (due["status"] == status.DONE).sum(), row.key
         assert row.units_overdue == (mine["status"] == status.OVERDUE).sum(), row.key
 
 
 def test_no_member_is_named_in_the_plan_table_only_counted(branch_db, signed_q1):
-    missing = checklist_on(branch_db, dt.date(2025, 3, 31)).missing
+    missing = checklist_on(branch_db, dt.date(2025, 4, 1)).missing
     assert len(missing) > 0  # the demo has members still to talk to and to sign
     table = plan_table(signed_q1)
     assert table.set_index("key")["missing_count"].sum() == len(missing)
@@ -110,7 +111,7 @@ def test_the_report_has_a_work_plan_sheet_in_chinese(signed_q1):
     assert "每位党员" in frequencies and "member" not in frequencies
     about = {r[0].value: r[1].value for r in book["说明"].iter_rows(min_row=2)}
     assert about["快照格式版本"] == 2 and about["工作计划文件"] == "plan.toml"
-    assert about["工作计划截至"] == "2025-03-31" and about["工作计划（行数）"] == sheet.max_row - 1
+    assert about["工作计划截至"] == "2025-04-01" and about["工作计划（行数）"] == sheet.max_row - 1
 
 
 def test_import_stores_the_checklist_as_exported(signed_q1, district):
@@ -126,7 +127,7 @@ def test_verify_names_the_plan_table(capsys, signed_q1):
     out = capsys.readouterr().out
     rows = len(plan_table(signed_q1))
     assert f"plan_items {rows} 行" in out
-    assert f"工作计划（plan_items）：{rows} 个事项，状态截至 2025-03-31" in out
+    assert f"工作计划（plan_items）：{rows} 个事项，状态截至 2025-04-01" in out
 
 
 def test_a_period_not_yet_over_carries_the_plan_of_the_export_day(branch_db, tmp_path):
@@ -183,15 +184,15 @@ def test_plan_completion_from_snapshots_equals_plan_completion_from_raw_rows(bra
     assert list(frozen.columns) == district.PLAN_ROW_COLUMNS
     pd.testing.assert_frame_equal(frozen.drop(columns="plan_source"), raw.drop(columns="plan_source"))
     row = frozen.iloc[0]
-    items = checklist_on(branch_db, parse(period).end).items
-    assert row["plan_as_of"] == parse(period).end
+    items = checklist_on(branch_db, parse(period).end + dt.timedelta(days=1)).items
+    assert row["plan_as_of"] == parse(period).end + dt.timedelta(days=1)
     assert row["plan_overdue"] == (items["status"] == status.OVERDUE).sum()
     assert 0 < row["plan_done"] <= row["plan_due"] < len(items)
     assert row["plan_rate"] == row["plan_done"] / row["plan_due"]
 
 
 def test_what_counts_as_due_and_done(fed_by_snapshots):
-    """On 2025-09-30, item by item, from the stored rows: the demo never visited at 七一, held every
+    """As Q3 closed (2025-10-01), item by item, from the stored rows: the demo never visited at 七一, held every
     支委会, visited at 春节, and 民主评议 of 2025 is due only in March 2026."""
     stored = stored_plan(fed_by_snapshots)
     with fed_by_snapshots.connect() as con:
