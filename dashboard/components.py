@@ -34,7 +34,7 @@ def literal(value) -> str:
 
 # How a column reads, whatever page it is on: rates as percentages, scores with two decimals, stars as
 # ★, yes/no as 是/否, nothing as a blank. One registry, so every table and every file agrees.
-RATE_COLUMNS = {"attendance_rate", "compliance_rate", "participation", "rate", "active_rate"}
+RATE_COLUMNS = {"attendance_rate", "compliance_rate", "participation", "rate", "active_rate", "plan_rate"}
 SCORE_COLUMNS = {
     "index",
     "base",

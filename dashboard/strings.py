@@ -370,6 +370,10 @@ COLUMNS = {
     "freshness": "快照状态",
     "created_at": "快照生成时间",
     "signed": "已签名",
+    "plan_rate": "工作计划完成率",
+    "plan_done": "计划已完成事项",
+    "plan_due": "计划应完成事项",
+    "plan_overdue": "计划逾期事项",
     "key_fingerprint": "密钥指纹",
     "anonymized": "匿名",
     "import_id": "导入编号",
@@ -474,6 +478,7 @@ DISTRICT_RANKING = "支部排名（{period}）"
 DISTRICT_RANKING_NOTE = (
     "排名按堡垒指数从高到低，并列同名次；只比较支部层面的指标，不含党员个人信息。"
     "同一支部既有快照又有原始数据时，以快照（冻结的数字）为准。"
+    "工作计划完成率 = 到期末已完成的计划事项 ÷ 应完成的事项（学习强国只展示、不计），按统计期结束后的第一天判断。"
 )
 DISTRICT_RANKING_FILE = "区级比较"
 DISTRICT_BRANCH_STARS = "支部星级分布"
@@ -699,3 +704,7 @@ PLAN_ALERTS_NONE = "工作计划没有逾期或 30 天内到期的事项。"
 PLAN_OPEN = "打开工作计划"
 LEDGER_DOWNLOAD = "下载 {year} 年三会一课台账（xlsx）"
 LEDGER_FILE = "{branch}_{year}年三会一课台账.xlsx"
+DISTRICT_PLAN_RAW_SKIPPED = (
+    "按原始数据计算的支部超过 {n} 个：它们的工作计划完成率不在表中（每个支部要现算一遍清单，太慢）；导入它们的快照"
+    "（格式 2 起带着工作计划清单）即可显示。"
+)

@@ -4,10 +4,12 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard import components as ui
 from dashboard import strings as S
+from dashboard.queries import PLAN_FROM_RAW_MAX
 
 _, period, periods = state.district_page(S.PAGE_DISTRICT)
 
-rows = data.district_comparison(period)["branches"]
+comparison = data.district_comparison(period)
+rows = comparison["branches"]
 compared = rows.dropna(subset=["index"])
 attention = rows[rows["freshness"] != "ok"]
 cols = st.columns(4)
@@ -25,6 +27,8 @@ cols[3].metric(S.DISTRICT_KPI_ATTENTION, len(attention), border=True, help=S.DIS
 
 st.subheader(S.DISTRICT_RANKING.format(period=S.period_words(period)))
 st.caption(S.DISTRICT_RANKING_NOTE)
+if not comparison["plan_from_raw"]:
+    st.caption(S.DISTRICT_PLAN_RAW_SKIPPED.format(n=PLAN_FROM_RAW_MAX))
 ranking = rows[
     [
         "rank",
@@ -35,6 +39,8 @@ ranking = rows[
         "change",
         "moved",
         "compliance_rate",
+        "plan_rate",
+        "plan_overdue",
         "members_scored",
         "member_mean",
         *[f"stars_{s}" for s in range(5, 0, -1)],

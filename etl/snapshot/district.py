@@ -198,7 +198,12 @@ PLAN_ROW_COLUMNS = ["branch", "period", "plan_source", "plan_as_of", *plan.COMPL
 
 
 def plan_rows(
-    con: duckdb.DuckDBPyConnection, period: Period, rules: Rules | None = None, *, scope: Scope = SECRETARY
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    rules: Rules | None = None,
+    *,
+    scope: Scope = SECRETARY,
+    from_raw_rows: bool = True,
 ) -> pd.DataFrame:
     """Each branch's plan completion for ``period`` (PLAN_ROW_COLUMNS), one row per branch in ``scope``
     by name, as branch_rows prefers: the plan items of the snapshot in force where it has them (format
@@ -211,7 +216,8 @@ def plan_rows(
     names = dict(zip(branches["branch_id"].astype(int), branches["name"]))
     frozen = con.execute(_sql("plan_items"), {"branch_ids": list(names), "period": period.label}).df()
     from_snapshot = set(frozen["branch_id"].astype(int))
-    raw = raw_branch_ids(con, [b for b in names if b not in from_snapshot], period)
+    # from_raw_rows=False: snapshots only (a checklist per raw branch is too slow for hundreds of them)
+    raw = raw_branch_ids(con, [b for b in names if b not in from_snapshot], period) if from_raw_rows else set()
     as_of = plan.as_of_for(period, today())
     computed = [
         plan.items_frame(con, names[b], period, rules or rules_for(names[b]), as_of)[0].assign(branch_id=b)

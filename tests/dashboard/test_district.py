@@ -230,3 +230,26 @@ def test_missing_and_early_snapshots_are_named(tmp_path, demo_db, snapshot_files
     assert rows.loc[DEMO, "freshness"] == "early"
     assert rows.loc["城东小学党支部", "freshness"] == "missing"
     assert rows.loc["城东小学党支部", "rank"] is pd.NA
+
+
+def test_each_branch_shows_its_work_plan_completion_from_its_snapshot(district_db, monkeypatch):
+    from etl.snapshot import district
+
+    with district_db.connect() as con:
+        shown = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)
+        frozen = district.plan_rows(con, parse("2025-Q4"), scope=SECRETARY).set_index("branch")
+    rows = shown["branches"].set_index("branch")
+    assert frozen["plan_source"].eq("snapshot").all()
+    for column in ("plan_done", "plan_due", "plan_overdue", "plan_rate"):
+        assert rows[column].tolist() == frozen.loc[rows.index, column].tolist(), column
+    assert (rows["plan_rate"] > 0).all() and (rows["plan_overdue"] > 0).all()  # the demo's gaps
+
+
+def test_above_the_limit_branches_without_a_snapshot_show_no_plan(demo_db, monkeypatch):
+    """A district server of raw rows: a checklist per branch is too slow for hundreds of branches."""
+    with demo_db.connect() as con:
+        quick = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)
+        monkeypatch.setattr(queries, "PLAN_FROM_RAW_MAX", 0)
+        capped = queries.district_comparison(con, parse("2025-Q4"), scope=SECRETARY)
+    assert quick["plan_from_raw"] and quick["branches"]["plan_rate"].notna().all()
+    assert not capped["plan_from_raw"] and capped["branches"]["plan_rate"].isna().all()
