@@ -70,8 +70,9 @@ $(DEMO_DB): | $(STAMP)
 
 demo: $(DEMO_DB)
 
+# Both cores (pytest-xdist): a test file runs whole on one worker, so a browser test module keeps its one server.
 test: install browser
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 run: install
 	@if [ -f "$(DB)" ]; then \

@@ -105,3 +105,12 @@ def test_the_district_imports_snapshots_and_compares_the_branches(district_app, 
     expect(title(page)).to_have_text(S.PAGE_BRANCH_CARD)
     expect(caption(page, "快照")).to_contain_text("已签名")
     shot(page, "district-branch-card-1400")
+
+    # The district's menu has no page of member rows, and such a page's address is refused.
+    menu = page.locator("[data-testid='stSidebar']").get_by_role("link")
+    for hidden in (S.PAGE_OVERVIEW, S.PAGE_MEMBER, S.PAGE_UPLOAD, S.PAGE_PLAN):
+        expect(menu.filter(has_text=hidden)).to_have_count(0)
+    page.goto(f"{app.url}/member")
+    expect(page.get_by_text(S.PAGE_REFUSED)).to_be_visible()
+    expect_settled(page)
+    expect(page.locator("[data-testid='stDataFrame']")).to_have_count(0)

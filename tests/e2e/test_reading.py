@@ -14,7 +14,16 @@ from etl.db import Database
 from tests.e2e.helpers import expect_settled, goto, shot, sign_in, title
 
 BRANCH = demo.BRANCH
-PAGES = [S.PAGE_OVERVIEW, S.PAGE_INDEX, S.PAGE_STARS, S.PAGE_ORGLIFE, S.PAGE_STUDY, S.PAGE_MEMBER, S.PAGE_GLOSSARY]
+PAGES = [
+    S.PAGE_OVERVIEW,
+    S.PAGE_INDEX,
+    S.PAGE_STARS,
+    S.PAGE_ORGLIFE,
+    S.PAGE_STUDY,
+    S.PAGE_MEMBER,
+    S.PAGE_PLAN,
+    S.PAGE_GLOSSARY,
+]
 
 
 def subject(page):
@@ -90,6 +99,36 @@ def test_a_downloaded_table_has_chinese_headers_number_formats_and_a_telling_nam
     assert all(set(str(r[column["星级"]].value or "")) <= {"★"} for r in sheet.iter_rows(min_row=2))
 
 
+def test_the_work_plan_shows_what_is_overdue_its_evidence_and_who_is_missing(demo_app, page, tmp_path):
+    """The demo's records have gaps on purpose: one member never talked to, the 七一 visit missing."""
+    sign_in(page, demo_app, "leadership", path=f"/plan?branch={BRANCH}&grain=year&period=2025")
+    expect(title(page)).to_have_text(S.PAGE_PLAN)
+    expect(page.get_by_text(re.compile("按 2026-01-01 的情况判断"))).to_be_visible()
+    main = page.locator("[data-testid='stMain']")
+    overdue = page.locator("[data-testid='stMetric']").filter(has_text=S.PLAN_KPI_OVERDUE)
+    expect(overdue).to_contain_text(re.compile(r"\d+"))
+    talks = main.locator("[data-testid='stExpander']").filter(has_text="谈心谈话").first
+    talks.locator("summary").click()
+    expect(talks.get_by_text(S.PLAN_MISSING.format(n=1))).to_be_visible()
+    expect(talks.locator("[data-testid='stDataFrame']").last).to_be_visible()
+    expect_settled(page)
+    shot(page, "plan-2025-leadership")
+    with page.expect_download() as caught:
+        main.get_by_role("button", name=S.DOWNLOAD_XLSX).last.click()
+    download = caught.value
+    assert download.suggested_filename == f"{BRANCH}_2025_{S.PLAN_FILE}.xlsx"
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    book = openpyxl.load_workbook(path)
+    items = book[S.PLAN_TABLE]
+    headers = [c.value for c in items[1]]
+    assert headers[:3] == ["事项", "状态", "完成情况"]
+    status = {r[0]: r[1] for r in items.iter_rows(min_row=2, values_only=True)}
+    assert status["七一走访慰问"].endswith("逾期")
+    missing = book["缺少的党员"]
+    assert any(r[2] == "许怡" for r in missing.iter_rows(min_row=2, values_only=True))
+
+
 @pytest.mark.parametrize("width", [1400, 400])
 def test_every_page_at_desk_and_phone_width(demo_app, page, width):
     """Screenshots of every page; at phone width the sidebar is closed, and the heading still says
@@ -117,5 +156,6 @@ def _path(name: str) -> str:
         S.PAGE_ORGLIFE: "orglife",
         S.PAGE_STUDY: "study",
         S.PAGE_MEMBER: "member",
+        S.PAGE_PLAN: "plan",
         S.PAGE_GLOSSARY: "glossary",
     }[name]
