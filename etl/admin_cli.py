@@ -103,7 +103,9 @@ def cmd_user_demo(args) -> int:
     with db.connect() as con:
         real = con.execute("SELECT count(*) FROM loads WHERE loaded_by <> '演示'").fetchone()[0]
     if real:
-        raise UsageError("这个数据库里有不是演示程序装载的数据：演示账号只能建在演示数据库（python -m etl demo 生成）上")
+        raise UsageError(
+            "这个数据库里有不是演示程序装载的数据：演示账号只能建在演示数据库（python -m etl demo 生成）上"
+        )
     made = accounts.create_demo_accounts(db)
     if not made:
         print("演示账号已经存在（密码只在建立时显示过一次；忘了可以用 python -m etl user passwd 重设）")

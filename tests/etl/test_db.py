@@ -46,7 +46,6 @@ def test_busy_is_a_distinct_error_type():
     assert issubclass(DatabaseBusy, VanguardError) and DatabaseBusy("x").exit_code == 1
 
 
-
 def test_a_thread_losing_the_race_to_open_the_file_tries_again(tmp_path, monkeypatch):
     """Two threads of one process opening the file at the same moment race in DuckDB's instance cache
     ("Unique file handle conflict", seen on the app's server when a page run and the sign-in route
