@@ -107,9 +107,10 @@ def test_the_district_imports_snapshots_and_compares_the_branches(district_app, 
     shot(page, "district-branch-card-1400")
 
     # The district's menu has no page of member rows, and such a page's address is refused.
-    menu = page.locator("[data-testid='stSidebar']").get_by_role("link")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("link", name=S.PAGE_DISTRICT, exact=True)).to_have_count(1)
     for hidden in (S.PAGE_OVERVIEW, S.PAGE_MEMBER, S.PAGE_UPLOAD, S.PAGE_PLAN):
-        expect(menu.filter(has_text=hidden)).to_have_count(0)
+        expect(sidebar.get_by_role("link", name=hidden, exact=True)).to_have_count(0)
     page.goto(f"{app.url}/member")
     expect(page.get_by_text(S.PAGE_REFUSED)).to_be_visible()
     expect_settled(page)
