@@ -663,8 +663,8 @@ PLAN_TABLE = "事项"
 PLAN_COLUMNS = {
     "name": "事项",
     "status": "状态",
-    "measure": "完成情况",
-    "progress": "进度",
+    "progress": "完成情况",
+    "rate": "进度",
     "due": "到期日",
     "next_checkpoint": "下一个检查点",
     "evidence_count": "证据行",
@@ -696,7 +696,16 @@ PLAN_EVIDENCE = "证据行（{n} 行）"
 PLAN_NO_EVIDENCE = "还没有证据行。"
 PLAN_MISSING = "缺少的党员（{n} 人）"
 PLAN_FILE = "工作计划落实"
-PLAN_STATUS_ICONS = {"已完成": "✅", "进行中": "🔵", "落后": "🟠", "未开始": "⚪", "逾期": "🔴", "仅展示": "📊"}
+# Streamlit's Markdown colours for an item's status where a label allows them (the expanders): colour
+# and word together, never colour alone; tables keep the plain word.
+PLAN_STATUS_COLORS = {
+    "已完成": "green",
+    "进行中": "blue",
+    "落后": "orange",
+    "未开始": "gray",
+    "逾期": "red",
+    "仅展示": "gray",
+}
 PLAN_ALERTS = "工作计划提醒"
 PLAN_ALERT_OVERDUE = "逾期：{name}（{unit}，到期 {due}，已有 {done}/{required}）"
 PLAN_ALERT_DUE = "将到期：{name}（{unit}，{due} 到期，已有 {done}/{required}）"

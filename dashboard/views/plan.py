@@ -4,6 +4,7 @@ still missing."""
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import components as ui
@@ -60,15 +61,12 @@ ui.kpi(
 
 
 def shown(frame, columns: dict):
-    out = frame[list(columns)].rename(columns=columns)
-    if "状态" in out.columns:
-        out["状态"] = [f"{S.PLAN_STATUS_ICONS.get(v, '')} {v}" for v in out["状态"]]
-    return out
+    return frame[list(columns)].rename(columns=columns)
 
 
 st.subheader(S.PLAN_TABLE)
 table = items.assign(
-    progress=items["progress"],
+    rate=["" if pd.isna(r) or not r else f"{d / r:.0%}" for d, r in zip(items["done"], items["required"])],
     next_checkpoint=items["next_checkpoint"].map(lambda d: d.isoformat() if isinstance(d, dt.date) else ""),
     due=items["due"].map(lambda d: d.isoformat() if isinstance(d, dt.date) else ""),
 )
@@ -76,9 +74,7 @@ st.dataframe(
     shown(table, S.PLAN_COLUMNS),
     hide_index=True,
     key="plan-items",
-    column_config={
-        S.PLAN_COLUMNS["progress"]: st.column_config.ProgressColumn(min_value=0, max_value=1, format="percent")
-    },
+    height=36 * (len(table) + 1) + 2,  # every item at once: the list is what a 支委会 reads down
 )
 
 left, right = st.columns(2)
@@ -97,8 +93,8 @@ with right:
 
 st.subheader(S.PLAN_DETAILS)
 for item in items.itertuples(index=False):
-    icon = S.PLAN_STATUS_ICONS.get(item.status, "")
-    with st.expander(f"{icon} {item.name} · {item.status} · {item.measure}"):
+    color = S.PLAN_STATUS_COLORS.get(item.status, "gray")
+    with st.expander(f"{ui.literal(item.name)} · :{color}[{item.status}] · {ui.literal(item.progress)}"):
         evidence = result.evidence_of(item.key)
         if evidence.empty:
             st.caption(S.PLAN_NO_EVIDENCE)
