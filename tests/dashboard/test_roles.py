@@ -310,3 +310,15 @@ def test_a_load_on_the_page_is_recorded_as_the_signed_in_secretary(monkeypatch, 
     audit.buffer_for(copy).flush()
     loads = audit.events(copy).query("action == 'load' and via == 'app'")
     assert list(loads["who"]) == ["shuji2"] and list(loads["branch"]) == [OTHER]
+
+
+def test_a_session_idle_longer_than_the_limit_is_over_on_the_next_click(monkeypatch, roles_db, tmp_path):
+    import datetime as dt
+
+    db, made = roles_db
+    copy = Database(tmp_path / "copy.duckdb")
+    shutil.copy(db.path, copy.path)
+    monkeypatch.setenv("VANGUARD_SESSION_IDLE_MINUTES", "30")
+    an_hour_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=60)
+    at = open_page_as(monkeypatch, copy, accounts.start_session(copy, made["leadership"], now=an_hour_ago), None)
+    assert [i.value for i in at.info] == [S.SESSION_ENDED] and not at.metric
