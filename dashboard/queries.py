@@ -132,7 +132,7 @@ def veto_watch(con, branch: str, period: Period, rules: Rules) -> pd.DataFrame:
     """Members one or two all-absent months short of the absence veto at the period's end, the
     longest runs first, then by group and pinyin."""
     frame = con.execute(
-        _sql("veto_watch"),
+        statement("etl.plan.sql", "veto_watch"),  # the brief's statement too: one rule, one text
         {
             "branch_id": require_branch(con, branch),
             "end_month": month_index(period.end),

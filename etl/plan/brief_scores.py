@@ -86,7 +86,7 @@ def veto_watch(con: duckdb.DuckDBPyConnection, branch_id: int, period: Period, r
         "end_month": month_index(period.end),
         "veto_months": int(rules["veto"]["absent_months"]),
     }
-    frame = reading_order(con.execute(statement("etl.plan.sql", "brief_veto_watch"), params).df())
+    frame = reading_order(con.execute(statement("etl.plan.sql", "veto_watch"), params).df())
     return frame.sort_values("run", ascending=False, kind="stable").reset_index(drop=True)
 
 

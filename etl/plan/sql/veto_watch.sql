@@ -1,6 +1,6 @@
 -- Members one or two all-absent months short of the absence veto (清零) at the period's end: their
 -- absence run (the absence_runs view) reaches the branch's last month with counted attendance up to
--- that end. The same rule as the 总览's alert (tests/dashboard/test_brief_numbers.py holds them equal).
+-- that end. One statement for the 总览's alert (dashboard/queries.veto_watch) and the brief.
 -- Parameters: $branch_id, $end_month (the period's last month as year × 12 + month − 1),
 -- $veto_months (rules veto.absent_months).
 WITH last AS (
