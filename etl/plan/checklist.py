@@ -37,6 +37,21 @@ ITEM_COLUMNS = [
     "evidence_count",
     "missing_count",
 ]
+ITEM_HEADERS = {  # the item columns in Chinese: `etl plan --format csv` and a snapshot report's 工作计划 sheet
+    "key": "事项键",
+    "name": "事项",
+    "per": "频次",
+    "status": "状态",
+    "done": "完成",
+    "required": "要求",
+    "measure": "单位",
+    "progress": "进度",
+    "due": "到期",
+    "next_checkpoint": "下一检查点",
+    "checkpoint_count": "检查点次数",
+    "evidence_count": "证据行数",
+    "missing_count": "缺少人数",
+}
 UNIT_COLUMNS = ["key", "name", "unit", "start", "end", "due", "required", "done", "status", "checkpoint", "rate"]
 
 

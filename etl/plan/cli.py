@@ -19,22 +19,9 @@ import pandas as pd
 from etl import writers
 from etl.db import existing
 from etl.errors import EXIT_OK, UsageError
+from etl.plan.checklist import ITEM_HEADERS
 
-CSV_HEADERS = {
-    "key": "事项键",
-    "name": "事项",
-    "status": "状态",
-    "done": "完成",
-    "required": "要求",
-    "measure": "单位",
-    "progress": "进度",
-    "due": "到期",
-    "next_checkpoint": "下一检查点",
-    "checkpoint_count": "检查点次数",
-    "evidence_count": "证据行数",
-    "missing_count": "缺少人数",
-    "missing_names": "缺少的党员",
-}
+CSV_HEADERS = {**ITEM_HEADERS, "missing_names": "缺少的党员"}  # "per" is dropped before renaming
 
 
 def as_of_date(value: str) -> dt.date:

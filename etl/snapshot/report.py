@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from etl import writers
+from etl.plan.checklist import ITEM_HEADERS
 from etl.snapshot.manifest import Manifest
 from etl.sources import KIND_NAMES
 
@@ -75,19 +76,7 @@ HEADERS = {
     },
     "plan_items": {  # the words of `etl plan --format csv`
         "as_of": "截至",
-        "key": "事项键",
-        "name": "事项",
-        "per": "频次",
-        "status": "状态",
-        "done": "完成",
-        "required": "要求",
-        "measure": "单位",
-        "progress": "进度",
-        "due": "到期",
-        "next_checkpoint": "下一检查点",
-        "checkpoint_count": "检查点次数",
-        "evidence_count": "证据行数",
-        "missing_count": "缺少人数",
+        **ITEM_HEADERS,
         "units": "单元数",
         "units_due": "已到期单元",
         "units_due_met": "其中已完成",
