@@ -18,7 +18,7 @@ from dashboard import components as ui
 from dashboard import strings as S
 from etl.errors import VanguardError
 
-st.set_page_config(page_title=S.APP_TITLE, page_icon="★", layout="wide")
+st.set_page_config(page_title=S.APP_TITLE, page_icon=S.APP_ICON, layout="wide")
 
 
 def _pages(who: auth.Caller) -> tuple[dict[str, list], dict]:

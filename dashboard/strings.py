@@ -4,6 +4,7 @@
 from etl.scoring.explain import ATTENDANCE_NOTES
 
 APP_TITLE = "先锋指数看板"
+APP_ICON = "⭐"  # an emoji: the browser draws it in place. Any other text is fetched as a URL on every run
 DEMO_BANNER = (
     "这是演示数据：一个虚构的支部，人名和数字都是生成的。要看本支部的真实情况，请支部书记在“数据上传”页"
     "上传党员名册、考勤、学习强国积分和考评表格（或请管理员把看板指向本支部的数据库）。"

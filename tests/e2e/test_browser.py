@@ -4,11 +4,15 @@
 Every action is followed by an `expect` on what only the action's rerun can show, then by
 `expect_settled` (the run is over, no exception): see tests/e2e/helpers.py for why."""
 
+from urllib.parse import urlsplit
+
 from playwright.sync_api import expect
 
 from dashboard import strings as S
 from tests import filebuilders as fb
 from tests.e2e.helpers import expect_settled, goto, kpi, open_app, shot, sign_in, title, upload
+
+ASSETS = ("/static/", "/_stcore/", "/media/", "/component/")  # what a page switch may fetch
 
 # page, screenshot name, something the page draws near its end (so the whole script ran, not just its title)
 PAGES = [
@@ -25,12 +29,18 @@ PAGES = [
 def test_every_page_opens_without_an_exception(demo_app, page):
     sign_in(page, demo_app)
     expect(title(page)).to_have_text(S.PAGE_OVERVIEW)  # the default page
+    # A page switch is one message over the WebSocket. Any HTTP request to the server other than an
+    # asset (a page icon that is not an emoji is fetched as a URL, on every run) costs every click a
+    # session lookup in the sign-in gate.
+    fetched = []
+    page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
     for name, shot_name, marker in PAGES:
         if name != S.PAGE_OVERVIEW:  # open_app has just drawn 总览
             goto(page, name)
         expect(marker(page).first).to_be_visible()
         expect(page.get_by_text(S.DEMO_BANNER[:10])).to_have_count(1)
         shot(page, shot_name)
+    assert [path for path in fetched if not path.startswith(ASSETS)] == []
     # charts really drew (plotly renders into SVG, with one <g class="trace"> per series) and offer their data
     goto(page, S.PAGE_OVERVIEW)
     charts = page.locator("[data-testid='stPlotlyChart']")
