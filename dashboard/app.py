@@ -8,8 +8,10 @@ route deep links itself (its legacy multipage mode) on a freshly started server,
 Every page is registered for every caller, so a link to a page her role may not see opens that page's
 address with a refusal in Chinese, before any of its code runs (an unregistered address would get
 Streamlit's English "Page not found"); the menu in the sidebar lists only the pages she may see
-(auth.PAGES).
+(auth.PAGES), the others are registered hidden.
 """
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -21,31 +23,39 @@ from etl.errors import VanguardError
 st.set_page_config(page_title=S.APP_TITLE, page_icon=S.APP_ICON, layout="wide")
 
 
-def _pages(who: auth.Caller) -> tuple[dict[str, list], dict]:
-    """(the menu: sections of the pages this caller may open; every page by its address, for
-    st.navigation, with the spec that says who may open it)."""
+LOGO = Path(__file__).parent / "assets" / "logo.svg"
+
+
+def _menu(who: auth.Caller) -> tuple[dict[str, list], dict]:
+    """(the menu for st.navigation: every page by section, those this caller may not open hidden;
+    every page by its address, with the spec that says who may open it).
+
+    Streamlit's own menu is sent once with the session's page list, not redrawn as elements on every
+    run: 18 links and captions drawn by the script made each page switch about twice as slow in the
+    browser (bench/results.md)."""
     default = next(p for p in auth.PAGES if auth.visible(p, who))
     menu: dict[str, list] = {}
     every = {}
     for spec in auth.PAGES:
-        page = st.Page(spec.file, title=spec.title, icon=spec.icon, default=spec is default)
+        shown = auth.visible(spec, who)
+        page = st.Page(
+            spec.file,
+            title=spec.title,
+            icon=spec.icon,
+            default=spec is default,
+            visibility="visible" if shown else "hidden",  # a section with nothing visible is not shown
+        )
         every[page.url_path] = (page, spec)
-        if auth.visible(spec, who):
-            menu.setdefault(spec.section, []).append(page)
+        menu.setdefault(spec.section, []).append(page)
     return menu, every
 
 
-st.sidebar.markdown(f"### {S.APP_TITLE}")
+st.logo(str(LOGO), size="large")
 try:
     caller = auth.gate()
     st.session_state[state.PICKERS_KEY] = st.sidebar.container()  # filled by the page (state.sidebar)
-    menu, every = _pages(caller)
-    navigation = st.navigation([page for page, _ in every.values()], position="hidden")
-    with st.sidebar:
-        for section, pages in menu.items():
-            st.caption(section)
-            for page in pages:
-                st.page_link(page)
+    menu, every = _menu(caller)
+    navigation = st.navigation(menu, position="sidebar", expanded=True)
     auth.sidebar(caller)
     if data.is_demo():
         st.warning(S.DEMO_BANNER, icon=":material/science:")

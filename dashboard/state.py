@@ -75,8 +75,8 @@ PICKERS_KEY = "_sidebar_pickers"
 
 
 def pickers():
-    """Where the pickers go: the sidebar's top, under the app's name and above the menu (app.py
-    makes the place on every run), so the period is the first thing a reader sees and can change."""
+    """Where the pickers go: in the sidebar straight under the menu and above who is signed in (app.py
+    makes the place on every run, before the page's code draws them)."""
     return st.session_state.get(PICKERS_KEY) or st.sidebar
 
 
