@@ -208,7 +208,9 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
 
 def chart(fig, frame: pd.DataFrame, name: str, key: str) -> None:
     """A chart and, under it, the very frame it was drawn from as CSV and xlsx."""
-    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False})  # charts.py escaped its text
+    # theme=None: the figure as charts.py made it (its text escaped, its fixed margins and fonts);
+    # Streamlit's own theme would replace the template's margins and let plotly grow them
+    st.plotly_chart(fig, key=f"chart-{key}", config={"displaylogo": False}, theme=None)
     downloads(frame, name, key)
 
 
