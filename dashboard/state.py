@@ -67,8 +67,11 @@ def _overlapping(options: list[str]):
 def _remember(**chosen: str) -> None:
     for key, value in chosen.items():
         st.session_state[CHOSEN[key]] = value
-        if st.query_params.get(key) != value:  # a page's own parameters (?member=…) stay
-            st.query_params[key] = value
+    # one update for all (a page's own parameters, ?member=…, stay): each change of the address is a
+    # message and a history entry in the browser, and a page switch drops all three
+    changed = {key: value for key, value in chosen.items() if st.query_params.get(key) != value}
+    if changed:
+        st.query_params.update(changed)
 
 
 PICKERS_KEY = "_sidebar_pickers"
