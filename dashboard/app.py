@@ -30,11 +30,13 @@ def _menu(who: auth.Caller) -> tuple[dict[str, list], dict]:
     """(the menu for st.navigation: every page by section, those this caller may not open hidden;
     every page by its address, with the spec that says who may open it).
 
-    Streamlit's own menu is sent once with the session's page list, not redrawn as elements on every
-    run: 18 links and captions drawn by the script made each page switch about twice as slow in the
-    browser (bench/results.md)."""
+    Streamlit's own menu is one message per run, not 18 links and captions drawn by the script, which
+    made each page switch about twice as slow in the browser (bench/results.md)."""
     default = next(p for p in auth.PAGES if auth.visible(p, who))
-    menu: dict[str, list] = {}
+    # sections in the order of the caller's first page in each (the district's 区级 before 看板's
+    # one page she sees), then the sections she sees nothing of
+    sections = [spec.section for spec in auth.PAGES if auth.visible(spec, who)] + [s.section for s in auth.PAGES]
+    menu: dict[str, list] = {section: [] for section in dict.fromkeys(sections)}
     every = {}
     for spec in auth.PAGES:
         shown = auth.visible(spec, who)
@@ -46,7 +48,7 @@ def _menu(who: auth.Caller) -> tuple[dict[str, list], dict]:
             visibility="visible" if shown else "hidden",  # a section with nothing visible is not shown
         )
         every[page.url_path] = (page, spec)
-        menu.setdefault(spec.section, []).append(page)
+        menu[spec.section].append(page)
     return menu, every
 
 

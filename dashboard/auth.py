@@ -198,7 +198,7 @@ def gate() -> Caller:
     if not accounts_exist():
         if not _this_machine():
             st.error(S.SIGNIN_REFUSED_NON_LOCAL, icon=":material/block:")
-            st.stop()
+            _stop_without_menu()
         caller = LOCAL
     else:
         account = signed_in()
@@ -233,6 +233,14 @@ def _ask_to_sign_in() -> None:
     st.markdown(SIGNIN_LINK_HTML, unsafe_allow_html=True)
     st.session_state.pop(ACCOUNT_KEY, None)
     st.session_state.pop(data.SCOPE_KEY, None)
+    _stop_without_menu()
+
+
+def _stop_without_menu() -> None:
+    """End this run with every page registered but no menu. The browser keeps the menu of the last
+    run that drew one (a sign-out, an ended session, a refusal would otherwise leave the previous
+    role's menu in the sidebar), and an unregistered address would get Streamlit's "Page not found"."""
+    st.navigation([st.Page(spec.file, title=spec.title, icon=spec.icon) for spec in PAGES], position="hidden")
     st.stop()
 
 

@@ -14,6 +14,7 @@ another account), and the rule that while no account exists the app is served to
 """
 
 import gc
+from contextlib import asynccontextmanager
 
 import streamlit as st
 
@@ -43,5 +44,11 @@ def _prepare() -> None:
     gc.freeze()
 
 
-_prepare()
-app = st.App("app.py", routes=signin.routes(), middleware=signin.middleware(), lifespan=signin.refuse_open_network)
+@asynccontextmanager
+async def _lifespan(app):
+    async with signin.refuse_open_network(app):  # refused before paying for anything
+        _prepare()
+        yield
+
+
+app = st.App("app.py", routes=signin.routes(), middleware=signin.middleware(), lifespan=_lifespan)

@@ -79,12 +79,14 @@ def test_signing_out_ends_the_session_in_every_tab(demo_app, page):
     page.locator(SIDEBAR).get_by_role("button", name=S.SIGN_OUT).click()
     expect(page.get_by_text(S.SIGNED_OUT)).to_be_visible()
     expect_settled(page)
+    expect(page.get_by_role("link", name=S.PAGE_UPLOAD)).to_have_count(0)  # no menu of the signed-out role
     page.get_by_role("link", name=S.SIGNIN_LINK).click()  # the way back in, in this tab
     expect(page.get_by_role("button", name=S.SIGNIN_SUBMIT)).to_be_visible()
 
     other_tab.locator(SIDEBAR).get_by_role("link", name=S.PAGE_STARS).click()  # the open tab's next click
     expect(other_tab.get_by_text(S.SESSION_ENDED)).to_be_visible()
     expect_settled(other_tab)
+    expect(other_tab.get_by_role("link", name=S.PAGE_INDEX)).to_have_count(0)
     expect(other_tab.locator("[data-testid='stMetric']")).to_have_count(0)
     other_tab.reload()  # and a reload goes to the form, to come back to this page after signing in
     expect(other_tab).to_have_url(re.compile(r"/signin\?next=%2F"))

@@ -4,6 +4,7 @@
 Every action is followed by an `expect` on what only the action's rerun can show, then by
 `expect_settled` (the run is over, no exception): see tests/e2e/helpers.py for why."""
 
+import re
 from urllib.parse import urlsplit
 
 from playwright.sync_api import expect
@@ -41,6 +42,8 @@ def test_every_page_opens_without_an_exception(demo_app, page):
         expect(page.get_by_text(S.DEMO_BANNER[:10])).to_have_count(1)
         shot(page, shot_name)
     assert [path for path in fetched if not path.startswith(ASSETS)] == []
+    # and the icon is drawn in place (a data: URL), whether or not this browser fetches icons
+    expect(page.locator("link[rel='shortcut icon']")).to_have_attribute("href", re.compile(r"^data:"))
     # charts really drew (plotly renders into SVG, with one <g class="trace"> per series) and offer their data
     goto(page, S.PAGE_OVERVIEW)
     charts = page.locator("[data-testid='stPlotlyChart']")
