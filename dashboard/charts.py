@@ -81,7 +81,7 @@ def built(builder):
     The shared figure has its user text escaped already (plain_figure) and is never changed after."""
 
     def build(*args, **kwargs):
-        return plain_figure(builder(*args, **kwargs))
+        return _legend_that_fits(plain_figure(builder(*args, **kwargs)))
 
     # wrapped first, so the cache is keyed by the builder's own name and source: one cache per
     # builder (an inner function alone would give every builder the same cache, keyed by arguments)
@@ -93,6 +93,27 @@ def _text_width(labels) -> int:
     anything else about half of one."""
     widest = max((sum(13 if ord(ch) > 0x2E80 else 7 for ch in str(label)) for label in labels), default=0)
     return widest + 24
+
+
+LEGEND_ROW = 330
+"""Pixels of a legend row at phone width; two rows fit in the template's bottom margin."""
+
+
+def _legend_that_fits(fig: go.Figure) -> go.Figure:
+    """A legend under the plot that would need more than two rows at phone width goes beside the plot:
+    under it, its rows would grow upwards into the axis's labels (the margins are fixed)."""
+    names = list(dict.fromkeys(t.name for t in fig.data if t.name and t.showlegend is not False))
+    legend = fig.layout.legend
+    if fig.layout.showlegend is False or legend.orientation != "h" or not names:
+        return fig
+    title = legend.title.text or ""
+    width = sum(_text_width([name]) + 16 for name in names) + (_text_width([title]) if title else 0)
+    if width <= 2 * LEGEND_ROW:
+        return fig
+    return fig.update_layout(
+        legend={"orientation": "v", "yref": "paper", "y": 1, "yanchor": "top", "x": 1.02},
+        margin={"r": min(_text_width(names) + 40, 240)},
+    )
 
 
 def _labels(*cols) -> dict:
@@ -192,7 +213,7 @@ def histogram(frame: pd.DataFrame, column: str, title: str) -> go.Figure:
 @built
 def stacked_components(frame: pd.DataFrame, title: str) -> go.Figure:
     frame = frame.assign(component=frame["component"].map(lambda c: S.COLUMNS.get(c, c)))
-    return px.bar(
+    fig = px.bar(
         frame,
         x="party_group",
         y="score",
@@ -201,6 +222,7 @@ def stacked_components(frame: pd.DataFrame, title: str) -> go.Figure:
         labels=_labels("party_group", "score", "component"),
         category_orders={"party_group": frames.group_order(frame["party_group"])},
     )
+    return fig.update_xaxes(title_text="")  # the groups' names say what they are; long ones stand upright
 
 
 @built
@@ -264,9 +286,9 @@ def heatmap(frame: pd.DataFrame, x: str, y: str, z: str, title: str) -> go.Figur
         )
     )
     fig.update_yaxes(autorange="reversed")  # the first row at the top, as in a table
-    return fig.update_layout(
-        title=title, height=160 + 24 * len(pivot.index), margin={"b": 72, "l": _text_width(pivot.index)}
-    )
+    # the column labels may stand upright at phone width, and the last one leans past the plot's right edge
+    margin = {"b": max(72, _text_width(pivot.columns) + 8), "l": _text_width(pivot.index), "r": 64}
+    return fig.update_layout(title=title, height=160 + 24 * len(pivot.index), margin=margin)
 
 
 @built
@@ -320,6 +342,10 @@ def member_mix(mix: pd.DataFrame, title: str) -> go.Figure:
         category_orders={"legend": ["★" * s for s in (1, 2, 3, 4, 5)], "branch": list(mix["branch"])},
         color_discrete_map={"★" * s: c for s, c in STAR_COLOURS.items()},
     )
+    # a long name is shortened on the axis (in full on hover), or it would leave the bars no room
+    names = [html.escape(name, quote=False) for name in mix["branch"]]
+    shown = [name if len(name) <= 12 else name[:11] + "…" for name in names]
+    fig.update_yaxes(tickvals=names, ticktext=shown)
     return fig.update_layout(
         barmode="stack",
         barnorm="percent",
@@ -327,5 +353,5 @@ def member_mix(mix: pd.DataFrame, title: str) -> go.Figure:
         xaxis_ticksuffix="%",
         xaxis_title=S.SHARE,
         legend={"orientation": "v", "x": 1.02, "y": 1, "yref": "paper", "yanchor": "top"},  # beside the bars
-        margin={"b": 64, "r": 130, "l": _text_width(mix["branch"])},
+        margin={"b": 64, "r": 130, "l": _text_width(shown)},
     )
