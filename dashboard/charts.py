@@ -104,7 +104,8 @@ def _legend_that_fits(fig: go.Figure) -> go.Figure:
     under it, its rows would grow upwards into the axis's labels (the margins are fixed)."""
     names = list(dict.fromkeys(t.name for t in fig.data if t.name and t.showlegend is not False))
     legend = fig.layout.legend
-    if fig.layout.showlegend is False or legend.orientation != "h" or not names:
+    orientation = legend.orientation or fig.layout.template.layout.legend.orientation  # unset: the template's
+    if fig.layout.showlegend is False or orientation != "h" or not names:
         return fig
     title = legend.title.text or ""
     width = sum(_text_width([name]) + 16 for name in names) + (_text_width([title]) if title else 0)

@@ -1,0 +1,37 @@
+"""Charts keep fixed margins (charts.py's template), so what must fit is decided when a figure is built."""
+
+import pandas as pd
+
+from dashboard import charts
+
+
+def _groups(n: int) -> pd.DataFrame:
+    groups = [f"第{i}党小组" for i in range(1, n + 1)]
+    return pd.DataFrame(
+        [{"period": p, "party_group": g, "index": 60 + i} for i, g in enumerate(groups) for p in ("2025-01", "2025-02")]
+    )
+
+
+def test_a_few_groups_keep_their_legend_under_the_plot():
+    fig = charts.by_group_lines(_groups(3), "period", "index", "party_group", "三个党小组")
+    assert fig.layout.legend.orientation is None  # the template's: horizontal, at the figure's foot
+    assert fig.layout.template.layout.legend.orientation == "h"
+
+
+def test_a_legend_that_would_need_three_rows_at_phone_width_goes_beside_the_plot():
+    fig = charts.by_group_lines(_groups(7), "period", "index", "party_group", "七个党小组")
+    assert fig.layout.legend.orientation == "v" and fig.layout.legend.x > 1
+    assert fig.layout.margin.r >= charts._text_width(["第7党小组"])  # room for the names beside it
+
+
+def test_long_branch_names_are_shortened_on_the_axis_only():
+    long = "城南实验教育集团（初中部）党支部"
+    mix = pd.DataFrame(
+        [{"branch": long, **{f"stars_{s}": s for s in range(1, 6)}}, {"branch": "北苑小学党支部"}]
+    ).fillna(1)
+    fig = charts.member_mix(mix, "星级构成")
+    axis = fig.layout.yaxis
+    assert list(axis.tickvals) == [long, "北苑小学党支部"]  # the bars' own values, so every label finds its bar
+    assert axis.ticktext[0] == long[:11] + "…" and axis.ticktext[1] == "北苑小学党支部"
+    assert long in set(fig.data[0].y)  # in full on hover
+    assert fig.layout.margin.l <= charts._text_width([long[:11] + "…"])
