@@ -42,13 +42,12 @@ def accounts_exist() -> bool:
     makes a burst of them). One thread refreshes the answer at a time; when the database cannot be
     read (busy with a long load), the last answer stands, and with none yet the gate fails closed."""
     global _accounts_seen
-    seen_at, exist = _accounts_seen
-    if time.monotonic() - seen_at <= _ACCOUNTS_TTL:
-        return exist
+    if (fresh := _fresh_accounts_answer()) is not None:
+        return fresh
     with _accounts_refresh:
+        if (fresh := _fresh_accounts_answer()) is not None:  # another thread refreshed it meanwhile
+            return fresh
         seen_at, exist = _accounts_seen
-        if time.monotonic() - seen_at <= _ACCOUNTS_TTL:  # another thread refreshed it meanwhile
-            return exist
         db = database()
         try:
             exist = db.path.exists() and accounts.has_accounts(db)
