@@ -184,8 +184,10 @@ def audited(make: Callable[[], bytes], shown_name: str) -> Callable[[], bytes]:
 
 
 def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """The very frame drawn, as CSV and xlsx."""
-    row = st.container(horizontal=True, gap="small")
+    """The very frame drawn, as CSV and xlsx, behind one 下载数据 button: the browser draws a closed
+    popover's buttons only when it is opened, and two buttons under every chart and table were a third
+    of a page's elements (bench/results.md)."""
+    row = st.popover(S.DOWNLOAD, icon=":material/download:")
     row.download_button(
         S.DOWNLOAD_CSV,
         audited(lambda: to_csv(frame), f"{file_name(name)}.csv"),  # made when clicked, not on every run

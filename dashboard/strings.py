@@ -264,6 +264,7 @@ TEMPLATE_NAMES = {
 BUSY = "数据库正被{holder}占用（可能有人正在装载数据或运行命令行），请稍候几秒再试。"
 
 # downloads
+DOWNLOAD = "下载数据"  # the menu under every chart and table, holding:
 DOWNLOAD_CSV = "CSV"
 DOWNLOAD_XLSX = "Excel"
 
@@ -697,6 +698,7 @@ PLAN_EVIDENCE = "证据行（{n} 行）"
 PLAN_NO_EVIDENCE = "还没有证据行。"
 PLAN_MISSING = "缺少的党员（{n} 人）"
 PLAN_FILE = "工作计划落实"
+PLAN_DOWNLOAD = "下载工作计划落实（xlsx，含证据行和缺少的党员）"
 # Streamlit's Markdown colours for an item's status where a label allows them (the expanders): colour
 # and word together, never colour alone; tables keep the plain word.
 PLAN_STATUS_COLORS = {

@@ -114,7 +114,7 @@ sheets = {
     "缺少的党员": shown(result.missing.assign(item=result.missing["key"]), {"item": "事项", **S.PLAN_MISSING_COLUMNS}),
 }
 st.download_button(
-    S.DOWNLOAD_XLSX,
+    S.PLAN_DOWNLOAD,
     ui.audited(lambda: ui.to_xlsx(sheets), f"{ui.file_name(S.PLAN_FILE)}.xlsx"),
     f"{ui.file_name(S.PLAN_FILE)}.xlsx",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -36,7 +36,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Download, Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
@@ -293,6 +293,27 @@ def upload(page: Page, *paths: Path) -> None:
     # Counted, not looked up by name: the uploader shortens a long file name in the middle
     # (城南实验小学党…2025-Q1.zip), so a chip's text is not always the file's name.
     expect(chips).to_have_count(before + len(paths))
+
+
+def download_of(page: Page, menu: Locator, kind: str | None = None) -> Download:
+    """Open a chart's or table's 下载数据 menu (`menu`, a locator of that button) and download its
+    file of `kind` (default: the Excel one); the download, to `save_as`."""
+    from dashboard import strings as S
+
+    menu.click()
+    body = page.get_by_test_id("stPopoverBody")
+    with page.expect_download() as caught:
+        body.get_by_role("button", name=kind or S.DOWNLOAD_XLSX).click()
+    page.keyboard.press("Escape")  # close the menu again, as a reader would
+    expect(body).to_have_count(0)
+    return caught.value
+
+
+def download_menus(scope: Page | Locator) -> Locator:
+    """Every 下载数据 button in `scope`, in page order."""
+    from dashboard import strings as S
+
+    return scope.get_by_role("button", name=S.DOWNLOAD)
 
 
 def kpi(page: Page, label: str) -> Locator:

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from dashboard import strings as S
 from tests import filebuilders as fb
-from tests.e2e.helpers import expect_settled, goto, kpi, open_app, shot, sign_in, title, upload
+from tests.e2e.helpers import download_menus, expect_settled, goto, kpi, open_app, shot, sign_in, title, upload
 
 ASSETS = ("/static/", "/_stcore/", "/media/", "/component/")  # what a page switch may fetch
 
@@ -50,7 +50,7 @@ def test_every_page_opens_without_an_exception(demo_app, page):
     expect(charts.nth(1)).to_be_visible()
     for i in range(2):
         expect(charts.nth(i).locator(".main-svg g.trace").first).to_be_attached()
-    expect(page.get_by_role("button", name=S.DOWNLOAD_XLSX).nth(1)).to_be_visible()
+    expect(download_menus(page).nth(1)).to_be_visible()
     expect(page.locator("[data-testid='stMetric']")).to_have_count(5)
     for label in (S.KPI_MEMBER_MEAN, S.KPI_ATTENDANCE, S.KPI_COMPLIANCE, S.KPI_PARTICIPATION):
         expect(kpi(page, label)).not_to_have_text("—")

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from dashboard import strings as S
-from tests.e2e.helpers import App, expect_settled, goto, shot, sign_in, title, upload
+from tests.e2e.helpers import App, download_menus, download_of, expect_settled, goto, shot, sign_in, title, upload
 
 
 @pytest.fixture(scope="module")
@@ -83,10 +83,7 @@ def test_the_district_imports_snapshots_and_compares_the_branches(district_app, 
     expect(caption(page, "全区 · ")).to_have_text("全区 · 2025年第三季度")
     expect_settled(page)
 
-    buttons = page.get_by_role("button", name=S.DOWNLOAD_XLSX)
-    with page.expect_download() as caught:
-        buttons.first.click()  # the ranking's, the first table on the page
-    download = caught.value
+    download = download_of(page, download_menus(page).first)  # the ranking's, the first table on the page
     assert download.suggested_filename == f"{S.DISTRICT_FILE_SUBJECT}_2025-Q3_{S.DISTRICT_RANKING_FILE}.xlsx"
     path = tmp_path / download.suggested_filename
     download.save_as(path)

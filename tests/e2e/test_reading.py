@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from dashboard import strings as S
 from etl import demo
 from etl.db import Database
-from tests.e2e.helpers import expect_settled, goto, shot, sign_in, title
+from tests.e2e.helpers import download_menus, download_of, expect_settled, goto, shot, sign_in, title
 
 BRANCH = demo.BRANCH
 PAGES = [
@@ -81,10 +81,7 @@ def test_a_downloaded_table_has_chinese_headers_number_formats_and_a_telling_nam
     sign_in(page, demo_app)
     goto(page, S.PAGE_INDEX)
     expect(page.get_by_text(S.INDEX_TABLE, exact=True)).to_be_visible()
-    buttons = page.get_by_role("button", name=S.DOWNLOAD_XLSX)
-    with page.expect_download() as caught:
-        buttons.last.click()  # the member table's, the last on the page
-    download = caught.value
+    download = download_of(page, download_menus(page).last)  # the member table's, the last on the page
     assert download.suggested_filename == f"{BRANCH}_2025-12_{S.INDEX_TABLE}.xlsx"
     path = tmp_path / download.suggested_filename
     download.save_as(path)
@@ -114,7 +111,7 @@ def test_the_work_plan_shows_what_is_overdue_its_evidence_and_who_is_missing(dem
     expect_settled(page)
     shot(page, "plan-2025-leadership")
     with page.expect_download() as caught:
-        main.get_by_role("button", name=S.DOWNLOAD_XLSX).last.click()
+        main.get_by_role("button", name=S.PLAN_DOWNLOAD).click()
     download = caught.value
     assert download.suggested_filename == f"{BRANCH}_2025_{S.PLAN_FILE}.xlsx"
     path = tmp_path / download.suggested_filename
