@@ -27,27 +27,21 @@ with left:
 with right:
     parts = frames.component_breakdown(members)
     ui.chart(charts.stacked_components(parts, S.INDEX_COMPONENTS), parts, S.INDEX_COMPONENTS, "components")
-left, right = st.columns(2)
-with left:
-    trend = frames.group_trend(members_trend, "party_group")
-    ui.chart(
-        charts.by_group_lines(
-            trend, "period", "index", "party_group", S.INDEX_BY_GROUP.format(span=span), chosen=ctx.period.label
-        ),
-        trend,
-        S.INDEX_BY_GROUP.format(span=span),
-        "by-group",
-    )
-with right:
-    trend = frames.group_trend(members_trend, "campus")
-    ui.chart(
-        charts.by_group_lines(
-            trend, "period", "index", "campus", S.INDEX_BY_CAMPUS.format(span=span), chosen=ctx.period.label
-        ),
-        trend,
-        S.INDEX_BY_CAMPUS.format(span=span),
-        "by-campus",
-    )
+# One trend at a time, by group or by campus: a tab that is not open is not computed or sent, and
+# every chart a page switch draws costs the browser about 75 ms (bench/results.md)
+for tab, column, title, key in zip(
+    st.tabs(list(S.INDEX_TREND_TABS), key="index-trend", on_change="rerun"),
+    S.INDEX_TREND_TABS.values(),
+    (S.INDEX_BY_GROUP, S.INDEX_BY_CAMPUS),
+    ("by-group", "by-campus"),
+):
+    if tab.open:
+        with tab:
+            trend = frames.group_trend(members_trend, column)
+            name = title.format(span=span)
+            ui.chart(
+                charts.by_group_lines(trend, "period", "index", column, name, chosen=ctx.period.label), trend, name, key
+            )
 
 st.subheader(S.INDEX_TABLE)
 ui.table(

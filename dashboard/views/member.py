@@ -66,28 +66,36 @@ elif ctx.period.grain != "year":  # a veto elsewhere in the year is visible here
         )
 st.subheader(S.MEMBER_COMPONENTS)
 ui.table(x.components, S.MEMBER_COMPONENTS_FILE, "components")
-st.subheader(S.MEMBER_ITEMS)
-ui.table(
-    x.items[
-        [
-            "item",
-            "date",
-            "year",
-            "grade",
-            "level",
-            "value",
-            "effect",
-            "note",
-            "load_id",
-            "file_name",
-            "src_sheet",
-            "src_row",
-        ]
-    ],
-    S.MEMBER_ITEMS_FILE,
-    "items",
+# The rows behind the numbers, one kind at a time: a tab that is not open is not sent, and each
+# table costs the browser 50–100 ms to draw on a page switch (bench/results.md)
+items, attendance, study = st.tabs(
+    [S.MEMBER_ITEMS, S.MEMBER_ATTENDANCE, S.MEMBER_STUDY], key="member-rows", on_change="rerun"
 )
-st.subheader(S.MEMBER_ATTENDANCE)
-ui.table(x.attendance, S.MEMBER_ATTENDANCE_FILE, "attendance")
-st.subheader(S.MEMBER_STUDY)
-ui.table(x.study, S.MEMBER_STUDY_FILE, "study")
+if items.open:
+    with items:
+        ui.table(
+            x.items[
+                [
+                    "item",
+                    "date",
+                    "year",
+                    "grade",
+                    "level",
+                    "value",
+                    "effect",
+                    "note",
+                    "load_id",
+                    "file_name",
+                    "src_sheet",
+                    "src_row",
+                ]
+            ],
+            S.MEMBER_ITEMS_FILE,
+            "items",
+        )
+if attendance.open:
+    with attendance:
+        ui.table(x.attendance, S.MEMBER_ATTENDANCE_FILE, "attendance")
+if study.open:
+    with study:
+        ui.table(x.study, S.MEMBER_STUDY_FILE, "study")

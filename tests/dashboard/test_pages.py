@@ -1,6 +1,8 @@
 """AppTest: every page renders on the demo database and on an empty one; the upload page parses a
 file through the file uploader, shows its report, and loads on confirm."""
 
+import json
+
 import pytest
 
 from dashboard import strings as S
@@ -64,10 +66,24 @@ def test_the_period_picker_changes_the_numbers(monkeypatch, demo_db):
 def test_member_page_traces_numbers_to_rows(monkeypatch, demo_db):
     at = open_page(monkeypatch, demo_db, "member")
     assert not at.exception
-    subheaders = [s.value for s in at.subheader]
-    assert S.MEMBER_ATTENDANCE in subheaders and S.MEMBER_ITEMS in subheaders
-    attendance = at.dataframe[2].value if len(at.dataframe) > 2 else None
-    assert attendance is not None and "工作表" in attendance.columns and "行号" in attendance.columns
+    assert [tab.label for tab in at.tabs] == [S.MEMBER_ITEMS, S.MEMBER_ATTENDANCE, S.MEMBER_STUDY]
+    assert at.tabs[0].dataframe and not at.tabs[1].dataframe  # a tab not open is not sent
+    at.session_state["member-rows"] = S.MEMBER_ATTENDANCE  # what a click on the tab sets
+    at.run()
+    attendance = at.tabs[1].dataframe[0].value
+    assert "工作表" in attendance.columns and "行号" in attendance.columns
+    assert not at.tabs[0].dataframe
+
+
+def test_the_index_page_shows_one_trend_at_a_time(monkeypatch, demo_db):
+    at = open_page(monkeypatch, demo_db, "index")
+    assert [tab.label for tab in at.tabs] == list(S.INDEX_TREND_TABS)
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any(t.startswith("各党小组") for t in titles) and not any(t.startswith("各校区") for t in titles)
+    at.session_state["index-trend"] = "按校区"
+    at.run()
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert any(t.startswith("各校区") for t in titles) and not any(t.startswith("各党小组") for t in titles)
 
 
 def test_upload_parses_reports_and_loads_on_confirm(monkeypatch, empty_db, tmp_path):
