@@ -287,10 +287,13 @@ def sidebar(who: Caller) -> None:
         if who.local:
             st.caption(S.LOCAL_MODE)
             return
-        st.divider()
-        st.markdown(ui.literal(S.SIGNED_IN_AS.format(label=who.account.label)))  # a name is the user's text
         branches = "、".join(sorted(who.scope.branches)) if who.scope.branches is not None else S.SCOPE_EVERY_BRANCH
-        st.caption(ui.literal(S.SIGNED_IN_SCOPE.format(scope=branches)))
+        # one element, not a divider, a line and a caption: every element is redrawn on every run
+        st.markdown(
+            "---\n\n"
+            + ui.literal(S.SIGNED_IN_AS.format(label=who.account.label))  # a name is the user's text
+            + f"\n\n:gray[:small[{ui.literal(S.SIGNED_IN_SCOPE.format(scope=branches))}]]"
+        )
         st.button(S.SIGN_OUT, on_click=sign_out, icon=":material/logout:", key="_sign_out", type="tertiary")
 
 

@@ -35,3 +35,13 @@ def test_long_branch_names_are_shortened_on_the_axis_only():
     assert axis.ticktext[0] == long[:11] + "…" and axis.ticktext[1] == "北苑小学党支部"
     assert long in set(fig.data[0].y)  # in full on hover
     assert fig.layout.margin.l <= charts._text_width([long[:11] + "…"])
+
+
+def test_a_chart_is_made_once_for_the_same_data_and_again_for_other_data():
+    """The chart cache keys a frame by its pickle's digest: a copy is the same key, another value
+    or another dtype is another key (a miss, never a wrong chart)."""
+    frame = pd.DataFrame({"period": ["2025-11", "2025-12"], "index": [80.0, 81.5]})
+    assert charts.fingerprint(frame) == charts.fingerprint(frame.copy())
+    assert charts.fingerprint(frame) != charts.fingerprint(frame.assign(index=[80.0, 81.6]))
+    assert charts.fingerprint(frame) != charts.fingerprint(frame.astype({"index": "float32"}))
+    assert charts.fingerprint(frame) != charts.fingerprint(frame.rename(columns={"index": "score"}))
