@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
-import pickle
 
 import pandas as pd
 import plotly.express as px
@@ -83,20 +81,28 @@ def built(builder):
     The shared figure has its user text escaped already (plain_figure) and is never changed after."""
 
     def build(*args, **kwargs):
-        return _legend_that_fits(plain_figure(builder(*args, **kwargs)))
+        fig = _legend_that_fits(plain_figure(builder(*args, **kwargs)))
+        fig.__class__ = Finished  # the same object, now finished: Finished(fig) would validate it all again (20 ms)
+        return fig
 
     # wrapped first, so the cache is keyed by the builder's own name and source: one cache per
     # builder (an inner function alone would give every builder the same cache, keyed by arguments)
-    return st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={pd.DataFrame: fingerprint})(
+    return st.cache_resource(show_spinner=False, max_entries=128, hash_funcs={pd.DataFrame: frames.fingerprint})(
         functools.wraps(builder)(build)
     )
 
 
-def fingerprint(frame: pd.DataFrame) -> bytes:
-    """A frame's content as a cache key: its pickle's digest. Streamlit's own frame hash took 3.4 ms
-    for a 36-row trend, this 0.14 ms. Equal frames built another way may pickle differently: that
-    costs a cache miss, never a wrong chart (a pickle holds every value, index and dtype)."""
-    return hashlib.blake2b(pickle.dumps(frame, protocol=5), digest_size=16).digest()
+class Finished(go.Figure):
+    """A chart as the cache shares it, never changed after it is made: its dict is made once.
+    st.plotly_chart asks every run for `to_dict()`, a deep copy of the whole figure (a tenth of
+    先锋指数's run, py-spy on the server)."""
+
+    _as_dict: dict | None = None
+
+    def to_dict(self) -> dict:
+        if self._as_dict is None:
+            self._as_dict = super().to_dict()
+        return self._as_dict
 
 
 def _text_width(labels) -> int:

@@ -187,6 +187,14 @@ def star_trend(branch, period):
     return _derive("star_trend", branch, period)
 
 
+def index_components(branch, period):
+    return _derive("index_components", branch, period)
+
+
+def index_trend(branch, period, by: str):
+    return _derive("index_trend", branch, period, period, by)
+
+
 def alerts(branch, period) -> dict:
     return _derive("alerts", branch, period)
 

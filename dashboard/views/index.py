@@ -1,6 +1,6 @@
 import streamlit as st
 
-from dashboard import charts, data, frames, state
+from dashboard import charts, data, state
 from dashboard import components as ui
 from dashboard import strings as S
 
@@ -11,7 +11,6 @@ scored = members.dropna(subset=["index"])
 if scored.empty:
     st.info(S.NO_SCORES)
     st.stop()
-_, members_trend = data.trend(ctx.branch, ctx.period)
 span = S.trend_span(ctx.period)
 
 left, right = st.columns(2)
@@ -25,7 +24,7 @@ with left:
         "distribution",
     )
 with right:
-    parts = frames.component_breakdown(members)
+    parts = data.index_components(ctx.branch, ctx.period)
     ui.chart(charts.stacked_components(parts, S.INDEX_COMPONENTS), parts, S.INDEX_COMPONENTS, "components")
 # One trend at a time, by group or by campus: a tab that is not open is not computed or sent, and
 # every chart a page switch draws costs the browser about 75 ms (bench/results.md)
@@ -37,7 +36,7 @@ for tab, column, title, key in zip(
 ):
     if tab.open:
         with tab:
-            trend = frames.group_trend(members_trend, column)
+            trend = data.index_trend(ctx.branch, ctx.period, column)
             name = title.format(span=span)
             ui.chart(
                 charts.by_group_lines(trend, "period", "index", column, name, chosen=ctx.period.label), trend, name, key

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from dashboard import charts
+from dashboard import charts, frames
 
 
 def _groups(n: int) -> pd.DataFrame:
@@ -41,7 +41,15 @@ def test_a_chart_is_made_once_for_the_same_data_and_again_for_other_data():
     """The chart cache keys a frame by its pickle's digest: a copy is the same key, another value
     or another dtype is another key (a miss, never a wrong chart)."""
     frame = pd.DataFrame({"period": ["2025-11", "2025-12"], "index": [80.0, 81.5]})
-    assert charts.fingerprint(frame) == charts.fingerprint(frame.copy())
-    assert charts.fingerprint(frame) != charts.fingerprint(frame.assign(index=[80.0, 81.6]))
-    assert charts.fingerprint(frame) != charts.fingerprint(frame.astype({"index": "float32"}))
-    assert charts.fingerprint(frame) != charts.fingerprint(frame.rename(columns={"index": "score"}))
+    assert frames.fingerprint(frame) == frames.fingerprint(frame.copy())
+    assert frames.fingerprint(frame) != frames.fingerprint(frame.assign(index=[80.0, 81.6]))
+    assert frames.fingerprint(frame) != frames.fingerprint(frame.astype({"index": "float32"}))
+    assert frames.fingerprint(frame) != frames.fingerprint(frame.rename(columns={"index": "score"}))
+
+
+def test_a_finished_chart_hands_streamlit_the_same_dict_every_run():
+    frame = pd.DataFrame({"period": ["2025-11", "2025-12"], "index": [80.0, 81.5], "party_group": ["第一党小组"] * 2})
+    fig = charts.by_group_lines(frame, "period", "index", "party_group", "标题")
+    assert isinstance(fig, charts.Finished)
+    assert fig.to_dict() is fig.to_dict()
+    assert fig.to_dict()["data"][0]["y"] is not None and fig.to_dict()["layout"]["title"]["text"] == "标题"
