@@ -15,8 +15,10 @@ What is measured:
 * a new browser session's first view of 总览 on a server that has served a session, once per round,
   and a second tab's (a new Streamlit session whose browser cache already holds the app's scripts:
   a returning reader);
-* per round, in that session: opening every page in the navigation, then on 总览 switching the
-  sidebar's 统计粒度 radio to 季度, 年 and 月.
+* per round, in that session: opening every page in the navigation, then every page again, then on
+  总览 switching the sidebar's 统计粒度 radio to 季度, 年 and 月. A page's first visit in a tab costs
+  the browser more than a return to it (its code paths compiled, its charts' kinds and glyphs drawn
+  for the first time in that tab: every round is a new browser context), so both are reported.
 
 How it waits: exactly as the browser tests do (tests/e2e/helpers.py), never with a sleep or a quiet
 interval. A first view is `open_app` (the run state reads `initial` until the first run has
@@ -247,8 +249,10 @@ def measure(db_path: Path, demo_banner: bool, repeats: int) -> tuple[Sample, Sam
                         timed_first_view(again, app.url)
                     )
                     again.close()
-                    for name in PAGES:
+                    for name in PAGES:  # each page's first visit in this tab
                         results.setdefault(f"open {name}", []).append(timed_action(page, goto, name))
+                    for name in PAGES:  # and a return to it, as a reader going back and forth does
+                        results.setdefault(f"open {name} again", []).append(timed_action(page, goto, name))
                     for grain in GRAINS:
                         results.setdefault(f"{S.PAGE_OVERVIEW}: {S.GRAIN} → {S.GRAINS[grain]}", []).append(
                             timed_action(page, switch_grain, grain)
