@@ -295,6 +295,7 @@ def measure_floor(repeats: int) -> Samples:
 def _floor_of(name: str, floor: Samples) -> list[Sample] | None:
     """The floor's samples to set against an interaction: its own page switches stand for every
     page switch (a page with charts against 总览, one without against 指标说明)."""
+    name = name.removesuffix(" again")  # the floor's pages are opened once a round
     if name in floor:
         return floor[name]
     if name.startswith("open "):

@@ -243,6 +243,13 @@ def table(frame: pd.DataFrame, name: str, key: str, **kwargs) -> None:
     downloads(frame, name, key)
 
 
+def kpi_row(n: int) -> list:
+    """A row for n KPI cards: one wrapping horizontal container, handed out n times (a card per call).
+    Columns would be a block and n columns more for the browser to draw on every run, and at phone
+    width they stack one card per line where this puts two."""
+    return [st.container(horizontal=True)] * n
+
+
 def kpi(column, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: str | None = None) -> None:
     shown = "—" if value is None or pd.isna(value) else fmt.format(value)
     if delta is None or pd.isna(delta):

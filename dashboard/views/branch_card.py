@@ -24,7 +24,7 @@ else:
     st.caption(S.CARD_SOURCE_RAW)
 
 if row is not None and isinstance(row["source"], str):
-    cols = st.columns(4)
+    cols = ui.kpi_row(4)
     ui.kpi(cols[0], f"{S.KPI_BRANCH_INDEX} {ui.stars_text(row['stars'])}", row["index"])
     ui.kpi(cols[1], S.KPI_MEMBER_MEAN, row["member_mean"])
     ui.kpi(cols[2], S.KPI_COMPLIANCE, row["compliance_rate"], fmt="{:.1%}")

@@ -12,7 +12,7 @@ comparison = data.district_comparison(period)
 rows = comparison["branches"]
 compared = rows.dropna(subset=["index"])
 attention = rows[rows["freshness"] != "ok"]
-cols = st.columns(4)
+cols = ui.kpi_row(4)
 cols[0].metric(
     S.DISTRICT_KPI_BRANCHES, f"{len(compared)} / {len(rows)}", border=True, help=S.DISTRICT_KPI_BRANCHES_HELP
 )

@@ -46,7 +46,7 @@ except UnknownMember:
     st.info(S.MEMBER_NO_DATA)
     st.stop()
 m = x.member
-cols = st.columns(3)
+cols = ui.kpi_row(3)
 cols[0].metric(S.COLUMNS["index"], S.MEMBER_NO_DATA if pd.isna(m["index"]) else f"{m['index']:.2f}", border=True)
 cols[1].metric(S.COLUMNS["stars"], ui.stars_text(m["stars"]), border=True)
 cols[2].metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)

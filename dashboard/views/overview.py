@@ -26,7 +26,7 @@ before = data.period_summary(ctx.branch, ctx.period, of=ctx.period.previous())
 compared = before["members_scored"] > 0
 delta = lambda key: None if not compared or now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
 explained = S.kpi_help(data.rules(ctx.branch), S.period_words(ctx.period.previous()))
-cols = st.columns(5)
+cols = ui.kpi_row(5)
 ui.kpi(
     cols[0],
     f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}",

@@ -29,7 +29,7 @@ items = result.items
 counted = items[items["status"] != status.SHOWN]
 soon = plan.due_within(result, 30)
 late = plan.overdue(result)
-kpis = st.columns(4)
+kpis = ui.kpi_row(4)
 ui.kpi(
     kpis[0],
     S.PLAN_KPI_DONE,

@@ -9,7 +9,7 @@ ctx = state.page(S.PAGE_STARS)
 summary = data.period_summary(ctx.branch, ctx.period)
 rules = data.rules(ctx.branch)
 current = data.members_with_year_veto(ctx.branch, ctx.period)
-cols = st.columns(3)
+cols = ui.kpi_row(3)
 cols[0].metric(
     S.STARS_BRANCH,
     ui.stars_text(summary["stars"]),
@@ -34,7 +34,7 @@ ui.chart(charts.stars_stacked(counts, title, chosen=ctx.period.label), counts, t
 previous = data.period_members(ctx.branch, ctx.period, of=ctx.period.previous())
 moves = frames.star_moves(current, previous)
 st.subheader(S.STARS_MOVES.format(previous=S.period_words(ctx.period.previous()), current=S.period_words(ctx.period)))
-cols = st.columns(3)
+cols = ui.kpi_row(3)
 for col, move in zip(cols, ("up", "down", "same")):
     col.metric(S.MOVES[move], int((moves["move"] == move).sum()) if not moves.empty else 0, border=True)
 changed = moves[moves["move"] != "same"] if not moves.empty else moves

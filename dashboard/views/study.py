@@ -18,7 +18,7 @@ before = frames.study_summary(
 )
 change = lambda key: None if before is None else study[key] - before[key]  # noqa: E731
 explained = S.kpi_help(rules, S.period_words(ctx.period.previous()))
-cols = st.columns(4)
+cols = ui.kpi_row(4)
 ui.kpi(
     cols[0], S.KPI_PARTICIPATION, study["participation"], change("participation"), "{:.1%}", explained["participation"]
 )
