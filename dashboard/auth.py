@@ -287,13 +287,12 @@ def sidebar(who: Caller) -> None:
         if who.local:
             st.caption(S.LOCAL_MODE)
             return
+        # the rule and the name in one element (every element is redrawn on every run); the scope stays a
+        # caption of its own: user text inside a :gray[…] directive could close it early (literal() turns
+        # text with a link in it into a code span, which does not escape "]")
+        st.markdown("---\n\n" + ui.literal(S.SIGNED_IN_AS.format(label=who.account.label)))  # a name is user text
         branches = "、".join(sorted(who.scope.branches)) if who.scope.branches is not None else S.SCOPE_EVERY_BRANCH
-        # one element, not a divider, a line and a caption: every element is redrawn on every run
-        st.markdown(
-            "---\n\n"
-            + ui.literal(S.SIGNED_IN_AS.format(label=who.account.label))  # a name is the user's text
-            + f"\n\n:gray[:small[{ui.literal(S.SIGNED_IN_SCOPE.format(scope=branches))}]]"
-        )
+        st.caption(ui.literal(S.SIGNED_IN_SCOPE.format(scope=branches)))
         st.button(S.SIGN_OUT, on_click=sign_out, icon=":material/logout:", key="_sign_out", type="tertiary")
 
 

@@ -134,8 +134,7 @@ def _shared_grid(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 
 def dataframe(frame: pd.DataFrame, key: str, column_config: dict | None = None, **kwargs) -> None:
     """st.dataframe of the frame as people read it (see grid); `column_config` adds to the formats."""
-    shown, config = _shared_grid(frame)
-    config = {column: dict(settings) for column, settings in config.items()}  # Streamlit's to keep
+    shown, config = _shared_grid(frame)  # st.dataframe copies both before changing anything
     st.dataframe(shown, hide_index=True, key=key, column_config={**config, **(column_config or {})}, **kwargs)
 
 
@@ -196,8 +195,8 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     """The very frame drawn, as CSV and xlsx, behind one 下载数据 button: the browser draws a closed
     popover's buttons only when it is opened, and two buttons under every chart and table were a third
     of a page's elements (bench/results.md)."""
-    row = st.popover(S.DOWNLOAD, icon=":material/download:")
-    row.download_button(
+    menu = st.popover(S.DOWNLOAD, icon=":material/download:")
+    menu.download_button(
         S.DOWNLOAD_CSV,
         audited(lambda: to_csv(frame), f"{file_name(name)}.csv"),  # made when clicked, not on every run
         f"{file_name(name)}.csv",
@@ -206,7 +205,7 @@ def downloads(frame: pd.DataFrame, name: str, key: str) -> None:
         on_click="ignore",
         icon=":material/download:",
     )
-    row.download_button(
+    menu.download_button(
         S.DOWNLOAD_XLSX,
         audited(lambda: to_xlsx({name: frame}), f"{file_name(name)}.xlsx"),
         f"{file_name(name)}.xlsx",
@@ -243,11 +242,11 @@ def table(frame: pd.DataFrame, name: str, key: str, **kwargs) -> None:
     downloads(frame, name, key)
 
 
-def kpi_row(n: int) -> list:
-    """A row for n KPI cards: one wrapping horizontal container, handed out n times (a card per call).
-    Columns would be a block and n columns more for the browser to draw on every run, and at phone
-    width they stack one card per line where this puts two."""
-    return [st.container(horizontal=True)] * n
+def kpi_row():
+    """A row for KPI cards (`kpi(cards, …)` or `cards.metric(…)`): one wrapping horizontal container.
+    Columns would be a block and a column per card more for the browser to draw on every run, and at
+    phone width they stack one card a line where this puts two."""
+    return st.container(horizontal=True)
 
 
 def kpi(column, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: str | None = None) -> None:

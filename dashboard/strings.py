@@ -146,7 +146,10 @@ OPEN_PROFILE = "查看档案"
 INDEX_DISTRIBUTION = "先锋指数分布"
 INDEX_BY_GROUP = "各党小组平均先锋指数（{span}）"
 INDEX_BY_CAMPUS = "各校区平均先锋指数（{span}）"
-INDEX_TREND_TABS = {"按党小组": "party_group", "按校区": "campus"}  # tab label → the column it groups by
+INDEX_TRENDS = {
+    "按党小组": ("party_group", INDEX_BY_GROUP),
+    "按校区": ("campus", INDEX_BY_CAMPUS),
+}  # tab → grouped by, title
 INDEX_COMPONENTS = "分项构成（党小组平均）"
 INDEX_TABLE = "党员先锋指数明细"
 

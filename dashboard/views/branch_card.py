@@ -24,11 +24,11 @@ else:
     st.caption(S.CARD_SOURCE_RAW)
 
 if row is not None and isinstance(row["source"], str):
-    cols = ui.kpi_row(4)
-    ui.kpi(cols[0], f"{S.KPI_BRANCH_INDEX} {ui.stars_text(row['stars'])}", row["index"])
-    ui.kpi(cols[1], S.KPI_MEMBER_MEAN, row["member_mean"])
-    ui.kpi(cols[2], S.KPI_COMPLIANCE, row["compliance_rate"], fmt="{:.1%}")
-    cols[3].metric(S.COLUMNS["members_scored"], int(row["members_scored"]), border=True)
+    cards = ui.kpi_row()
+    ui.kpi(cards, f"{S.KPI_BRANCH_INDEX} {ui.stars_text(row['stars'])}", row["index"])
+    ui.kpi(cards, S.KPI_MEMBER_MEAN, row["member_mean"])
+    ui.kpi(cards, S.KPI_COMPLIANCE, row["compliance_rate"], fmt="{:.1%}")
+    cards.metric(S.COLUMNS["members_scored"], int(row["members_scored"]), border=True)
 
 title = S.CARD_TREND.format(n=len(shown_periods), grain=S.GRAINS[period.grain])
 indicators = trend[["period", "index", "member_mean"]].rename(columns={"index": "branch_index"})

@@ -12,18 +12,16 @@ comparison = data.district_comparison(period)
 rows = comparison["branches"]
 compared = rows.dropna(subset=["index"])
 attention = rows[rows["freshness"] != "ok"]
-cols = ui.kpi_row(4)
-cols[0].metric(
-    S.DISTRICT_KPI_BRANCHES, f"{len(compared)} / {len(rows)}", border=True, help=S.DISTRICT_KPI_BRANCHES_HELP
-)
+cards = ui.kpi_row()
+cards.metric(S.DISTRICT_KPI_BRANCHES, f"{len(compared)} / {len(rows)}", border=True, help=S.DISTRICT_KPI_BRANCHES_HELP)
 ui.kpi(
-    cols[1],
+    cards,
     S.DISTRICT_KPI_MEAN,
     compared["index"].mean() if len(compared) else None,
     help_text=S.DISTRICT_KPI_MEAN_HELP,
 )
-cols[2].metric(S.DISTRICT_KPI_HIGH, int((compared["stars"] >= 4).sum()), border=True)
-cols[3].metric(S.DISTRICT_KPI_ATTENTION, len(attention), border=True, help=S.DISTRICT_KPI_ATTENTION_HELP)
+cards.metric(S.DISTRICT_KPI_HIGH, int((compared["stars"] >= 4).sum()), border=True)
+cards.metric(S.DISTRICT_KPI_ATTENTION, len(attention), border=True, help=S.DISTRICT_KPI_ATTENTION_HELP)
 
 st.subheader(S.DISTRICT_RANKING.format(period=S.period_words(period)))
 st.caption(S.DISTRICT_RANKING_NOTE)

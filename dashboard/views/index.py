@@ -28,19 +28,14 @@ with right:
     ui.chart(charts.stacked_components(parts, S.INDEX_COMPONENTS), parts, S.INDEX_COMPONENTS, "components")
 # One trend at a time, by group or by campus: a tab that is not open is not computed or sent, and
 # every chart a page switch draws costs the browser about 75 ms (bench/results.md)
-for tab, column, title, key in zip(
-    st.tabs(list(S.INDEX_TREND_TABS), key="index-trend", on_change="rerun"),
-    S.INDEX_TREND_TABS.values(),
-    (S.INDEX_BY_GROUP, S.INDEX_BY_CAMPUS),
-    ("by-group", "by-campus"),
-):
+tabs = st.tabs(list(S.INDEX_TRENDS), key="index-trend", on_change="rerun")
+for tab, (column, title) in zip(tabs, S.INDEX_TRENDS.values()):
     if tab.open:
         with tab:
             trend = data.index_trend(ctx.branch, ctx.period, column)
             name = title.format(span=span)
-            ui.chart(
-                charts.by_group_lines(trend, "period", "index", column, name, chosen=ctx.period.label), trend, name, key
-            )
+            chart = charts.by_group_lines(trend, "period", "index", column, name, chosen=ctx.period.label)
+            ui.chart(chart, trend, name, f"trend-{column}")
 
 st.subheader(S.INDEX_TABLE)
 ui.table(

@@ -46,10 +46,10 @@ except UnknownMember:
     st.info(S.MEMBER_NO_DATA)
     st.stop()
 m = x.member
-cols = ui.kpi_row(3)
-cols[0].metric(S.COLUMNS["index"], S.MEMBER_NO_DATA if pd.isna(m["index"]) else f"{m['index']:.2f}", border=True)
-cols[1].metric(S.COLUMNS["stars"], ui.stars_text(m["stars"]), border=True)
-cols[2].metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)
+cards = ui.kpi_row()
+cards.metric(S.COLUMNS["index"], S.MEMBER_NO_DATA if pd.isna(m["index"]) else f"{m['index']:.2f}", border=True)
+cards.metric(S.COLUMNS["stars"], ui.stars_text(m["stars"]), border=True)
+cards.metric(S.COLUMNS["deduction"], f"{m['deduction']:g}", border=True)
 if x.vetoes:
     st.error(S.MEMBER_VETO + "：" + ui.literal("；".join(x.vetoes)))
 elif ctx.period.grain != "year":  # a veto elsewhere in the year is visible here too

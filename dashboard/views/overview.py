@@ -26,18 +26,18 @@ before = data.period_summary(ctx.branch, ctx.period, of=ctx.period.previous())
 compared = before["members_scored"] > 0
 delta = lambda key: None if not compared or now[key] is None or before[key] is None else now[key] - before[key]  # noqa: E731
 explained = S.kpi_help(data.rules(ctx.branch), S.period_words(ctx.period.previous()))
-cols = ui.kpi_row(5)
+cards = ui.kpi_row()
 ui.kpi(
-    cols[0],
+    cards,
     f"{S.KPI_BRANCH_INDEX} {ui.stars_text(now['stars'])}",
     now["index"],
     delta("index"),
     help_text=explained["branch_index"],
 )
-ui.kpi(cols[1], S.KPI_MEMBER_MEAN, now["member_mean"], delta("member_mean"), help_text=explained["member_mean"])
-ui.kpi(cols[2], S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate"), "{:.1%}", explained["attendance"])
-ui.kpi(cols[3], S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", explained["compliance"])
-ui.kpi(cols[4], S.KPI_PARTICIPATION, now["participation"], delta("participation"), "{:.1%}", explained["participation"])
+ui.kpi(cards, S.KPI_MEMBER_MEAN, now["member_mean"], delta("member_mean"), help_text=explained["member_mean"])
+ui.kpi(cards, S.KPI_ATTENDANCE, now["attendance_rate"], delta("attendance_rate"), "{:.1%}", explained["attendance"])
+ui.kpi(cards, S.KPI_COMPLIANCE, now["compliance_rate"], delta("compliance_rate"), "{:.1%}", explained["compliance"])
+ui.kpi(cards, S.KPI_PARTICIPATION, now["participation"], delta("participation"), "{:.1%}", explained["participation"])
 
 branch_trend, _ = data.trend(ctx.branch, ctx.period)
 span = S.trend_span(ctx.period)

@@ -29,30 +29,30 @@ items = result.items
 counted = items[items["status"] != status.SHOWN]
 soon = plan.due_within(result, 30)
 late = plan.overdue(result)
-kpis = ui.kpi_row(4)
+cards = ui.kpi_row()
 ui.kpi(
-    kpis[0],
+    cards,
     S.PLAN_KPI_DONE,
     f"{(counted['status'] == status.DONE).sum()} / {len(counted)}",
     fmt="{}",
     help_text=S.PLAN_KPI_HELP["done"].format(n=len(counted)),
 )
 ui.kpi(
-    kpis[1],
+    cards,
     S.PLAN_KPI_OVERDUE,
     int((items["status"] == status.OVERDUE).sum()),
     fmt="{}",
     help_text=S.PLAN_KPI_HELP["overdue"],
 )
 ui.kpi(
-    kpis[2],
+    cards,
     S.PLAN_KPI_BEHIND,
     int((items["status"] == status.BEHIND).sum()),
     fmt="{}",
     help_text=S.PLAN_KPI_HELP["behind"],
 )
 ui.kpi(
-    kpis[3],
+    cards,
     S.PLAN_KPI_DUE_SOON,
     len(soon),
     fmt="{}",

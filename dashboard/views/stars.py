@@ -9,8 +9,8 @@ ctx = state.page(S.PAGE_STARS)
 summary = data.period_summary(ctx.branch, ctx.period)
 rules = data.rules(ctx.branch)
 current = data.members_with_year_veto(ctx.branch, ctx.period)
-cols = ui.kpi_row(3)
-cols[0].metric(
+cards = ui.kpi_row()
+cards.metric(
     S.STARS_BRANCH,
     ui.stars_text(summary["stars"]),
     None if summary["index"] is None else S.STARS_SCORE.format(index=summary["index"]),
@@ -19,13 +19,13 @@ cols[0].metric(
     border=True,
 )
 scored = current.dropna(subset=["stars"])
-cols[1].metric(
+cards.metric(
     S.STARS_HIGH,
     int((scored["stars"] >= 4).sum()),
     border=True,
     help=S.STARS_HIGH_HELP.format(four=rules["stars"]["thresholds"][1]),
 )
-cols[2].metric(S.STARS_HELP_COUNT, int(current["needs_help"].fillna(False).astype(bool).sum()), border=True)
+cards.metric(S.STARS_HELP_COUNT, int(current["needs_help"].fillna(False).astype(bool).sum()), border=True)
 st.caption(S.stars_rule(rules))
 counts = data.star_trend(ctx.branch, ctx.period)
 title = S.STARS_OVER_TIME.format(span=S.trend_span(ctx.period))
@@ -34,9 +34,9 @@ ui.chart(charts.stars_stacked(counts, title, chosen=ctx.period.label), counts, t
 previous = data.period_members(ctx.branch, ctx.period, of=ctx.period.previous())
 moves = frames.star_moves(current, previous)
 st.subheader(S.STARS_MOVES.format(previous=S.period_words(ctx.period.previous()), current=S.period_words(ctx.period)))
-cols = ui.kpi_row(3)
-for col, move in zip(cols, ("up", "down", "same")):
-    col.metric(S.MOVES[move], int((moves["move"] == move).sum()) if not moves.empty else 0, border=True)
+cards = ui.kpi_row()
+for move in ("up", "down", "same"):
+    cards.metric(S.MOVES[move], int((moves["move"] == move).sum()) if not moves.empty else 0, border=True)
 changed = moves[moves["move"] != "same"] if not moves.empty else moves
 ui.table(changed, S.STARS_MOVES_FILE, "moves")
 

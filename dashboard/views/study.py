@@ -18,20 +18,20 @@ before = frames.study_summary(
 )
 change = lambda key: None if before is None else study[key] - before[key]  # noqa: E731
 explained = S.kpi_help(rules, S.period_words(ctx.period.previous()))
-cols = ui.kpi_row(4)
+cards = ui.kpi_row()
 ui.kpi(
-    cols[0], S.KPI_PARTICIPATION, study["participation"], change("participation"), "{:.1%}", explained["participation"]
+    cards, S.KPI_PARTICIPATION, study["participation"], change("participation"), "{:.1%}", explained["participation"]
 )
-ui.kpi(cols[1], S.STUDY_AVG_KPI, study["avg_daily"], change("avg_daily"), help_text=S.STUDY_AVG_HELP)
+ui.kpi(cards, S.STUDY_AVG_KPI, study["avg_daily"], change("avg_daily"), help_text=S.STUDY_AVG_HELP)
 ui.kpi(
-    cols[2],
+    cards,
     S.STUDY_ON_TARGET,
     study["on_target"],
     change("on_target"),
     "{:.1%}",
     S.STUDY_ON_TARGET_HELP.format(target=rules["study"]["daily_target"]),
 )
-cols[3].metric(S.STUDY_NOBODY, f"{study['no_study']} 人", border=True, help=S.STUDY_NOBODY_HELP)
+cards.metric(S.STUDY_NOBODY, f"{study['no_study']} 人", border=True, help=S.STUDY_NOBODY_HELP)
 
 _, members_trend = data.trend(ctx.branch, ctx.period)
 groups = frames.study_by_group(members_trend)

@@ -73,11 +73,15 @@ def test_member_page_traces_numbers_to_rows(monkeypatch, demo_db):
     attendance = at.tabs[1].dataframe[0].value
     assert "工作表" in attendance.columns and "行号" in attendance.columns
     assert not at.tabs[0].dataframe
+    at.session_state["member-rows"] = S.MEMBER_STUDY
+    at.run()
+    study = at.tabs[2].dataframe[0].value
+    assert "行号" in study.columns and not at.tabs[1].dataframe
 
 
 def test_the_index_page_shows_one_trend_at_a_time(monkeypatch, demo_db):
     at = open_page(monkeypatch, demo_db, "index")
-    assert [tab.label for tab in at.tabs] == list(S.INDEX_TREND_TABS)
+    assert [tab.label for tab in at.tabs] == list(S.INDEX_TRENDS)
     titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
     assert any(t.startswith("各党小组") for t in titles) and not any(t.startswith("各校区") for t in titles)
     at.session_state["index-trend"] = "按校区"
