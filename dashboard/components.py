@@ -249,17 +249,17 @@ def kpi_row():
     return st.container(horizontal=True)
 
 
-def kpi(column, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: str | None = None) -> None:
+def kpi(cards, label: str, value, delta=None, fmt: str = "{:.2f}", help_text: str | None = None) -> None:
     shown = "—" if value is None or pd.isna(value) else fmt.format(value)
     if delta is None or pd.isna(delta):
-        column.metric(label, shown, None, help=help_text, border=True)
+        cards.metric(label, shown, None, help=help_text, border=True)
         return
     rate = fmt.endswith("%}")  # a change of a rate reads as percentage points, to one decimal
     change = S.PERCENT_POINTS.format(delta=delta * 100) if rate else f"{delta:+.2f}"
     if round(delta * 100, 1) == 0 if rate else round(delta, 2) == 0:  # what the reader would see as +0.0
-        column.metric(label, shown, S.NO_CHANGE, "off", help=help_text, border=True, delta_arrow="off")
+        cards.metric(label, shown, S.NO_CHANGE, "off", help=help_text, border=True, delta_arrow="off")
         return
-    column.metric(label, shown, change, help=help_text, border=True)
+    cards.metric(label, shown, change, help=help_text, border=True)
 
 
 def template_buttons(key: str) -> None:
